@@ -1,0 +1,39 @@
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { migrate } from '../db/migrator.js';
+import { isEmpty, seedDatabase } from '../db/seed/index.js';
+import { createLogger } from '../logger.js';
+import { createApp } from '../server/app.js';
+import { listen } from '../server/http.js';
+import { runCli } from './run.js';
+
+runCli(async () => {
+  const started = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config.database);
+  logger.info(`database: ${db.description}${db.embedded ? ' (set DATABASE_URL to use a PostgreSQL server)' : ''}`);
+
+  const migrations = await migrate(db.sql);
+  logger.info(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already applied`);
+  if (config.seedOnStart && (await isEmpty(db.sql))) {
+    const report = await seedDatabase(db.sql);
+    logger.info(`seeded demo data: ${report.accounts} accounts, ${report.calls} calls in ${report.seconds.toFixed(1)} s`);
+  }
+
+  const listening = await listen(createApp({ config, db, logger }), config.server);
+  logger.info(`GraphiQL at ${listening.url}/graphql (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: finishing in-flight requests`);
+    await listening.close();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+});

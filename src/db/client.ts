@@ -1,0 +1,101 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { StartupError, type Config } from '../config.js';
+import { PrismaClient } from './generated/client.js';
+import { pgliteDriver, poolDriver, type SqlDriver } from './sql-driver.js';
+
+export interface Database {
+  prisma: PrismaClient;
+  sql: SqlDriver;
+  /** Where the data lives, for log lines: never includes a password. */
+  description: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Emit Prisma `query` events (tests and benchmarks count statements with them). */
+  logQueries?: boolean;
+}
+
+const PGLITE_MEMORY = 'memory://';
+
+/** The server's address as `host:port/database`, for messages. */
+export function describeDatabaseUrl(url: URL): string {
+  return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+}
+
+function parseDatabaseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new StartupError('DATABASE_URL is not a URL; expected postgresql://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new StartupError(`DATABASE_URL has the scheme "${url.protocol}"; expected postgresql://`);
+  }
+  return url;
+}
+
+function prismaOptions(options: OpenOptions) {
+  return options.logQueries ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
+}
+
+async function openPostgres(rawUrl: string, poolSize: number, options: OpenOptions): Promise<Database> {
+  const url = parseDatabaseUrl(rawUrl);
+  const description = `PostgreSQL at ${describeDatabaseUrl(url)}`;
+  const pool = new pg.Pool({ connectionString: rawUrl, max: poolSize, connectionTimeoutMillis: 5000 });
+  // A dropped connection must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end();
+    throw new StartupError(`Cannot connect to ${description}: ${(error as Error).message}`);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), ...prismaOptions(options) });
+  return {
+    prisma,
+    sql: poolDriver(pool),
+    description,
+    embedded: false,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dir: string, options: OpenOptions): Promise<Database> {
+  const inMemory = dir === PGLITE_MEMORY;
+  const dataDir = inMemory ? dir : resolve(dir);
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (error) {
+    throw new StartupError(`Cannot open the embedded database at ${dataDir}: ${(error as Error).message}`);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), ...prismaOptions(options) });
+  return {
+    prisma,
+    sql: pgliteDriver(db),
+    description: inMemory ? 'embedded PGlite in memory' : `embedded PGlite at ${dataDir}`,
+    embedded: true,
+    close: async () => {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}
+
+/** PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite directory. */
+export function openDatabase(config: Config['database'], options: OpenOptions = {}): Promise<Database> {
+  return config.url ? openPostgres(config.url, config.poolSize, options) : openPglite(config.pgliteDir, options);
+}
+
