@@ -42,6 +42,12 @@ function parseDatabaseUrl(raw: string): URL {
   return url;
 }
 
+/** Runs `close` once, however often it is called. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+}
+
 function prismaOptions(options: OpenOptions) {
   return options.logQueries ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
 }
@@ -64,10 +70,10 @@ async function openPostgres(rawUrl: string, poolSize: number, options: OpenOptio
     sql: poolDriver(pool),
     description,
     embedded: false,
-    close: async () => {
+    close: once(async () => {
       await prisma.$disconnect();
       await pool.end();
-    },
+    }),
   };
 }
 
@@ -87,10 +93,10 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
     sql: pgliteDriver(db),
     description: inMemory ? 'embedded PGlite in memory' : `embedded PGlite at ${dataDir}`,
     embedded: true,
-    close: async () => {
+    close: once(async () => {
       await prisma.$disconnect();
       await db.close();
-    },
+    }),
   };
 }
 

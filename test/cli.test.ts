@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerDatabase } from './helpers/database.js';
+import { graphql, runCli, startServer } from './helpers/process.js';
+
+const COUNT = '{ calls(first: 100) { edges { node { id } } pageInfo { hasNextPage } } }';
+
+describe('npm start on the embedded database', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('migrates, seeds the demo data and serves it', async () => {
+    const server = await startServer({ PGLITE_DIR: dir });
+    try {
+      expect(server.output()).toContain(`database: embedded PGlite at ${dir}`);
+      expect(server.output()).toMatch(/seeded demo data: 2 accounts, 400 calls/);
+      const body = await graphql(server.url, COUNT);
+      expect(body.data.calls.edges).toHaveLength(100);
+      expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(server.output()).toContain('stopped');
+  });
+
+  it('lets an in-flight request finish on SIGTERM, then exits cleanly', async () => {
+    const server = await startServer({ PGLITE_DIR: dir });
+    const body = JSON.stringify({ query: COUNT });
+    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      });
+      req.on('error', reject);
+      // Half the body now, the rest after SIGTERM: the request is in flight when shutdown begins.
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        server.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 200);
+    });
+    const answered = await response;
+    expect(answered.status).toBe(200);
+    expect(JSON.parse(answered.body).data.calls.edges).toHaveLength(100);
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('SIGTERM: finishing in-flight requests');
+  });
+
+  it('finds its data intact after a restart, also after SIGKILL, without seeding again', async () => {
+    const first = await startServer({ PGLITE_DIR: dir });
+    expect(first.output()).not.toContain('seeded demo data');
+    expect(await first.stop('SIGKILL')).toBe(null);
+    const second = await startServer({ PGLITE_DIR: dir });
+    try {
+      expect(second.output()).not.toContain('seeded demo data');
+      expect(second.output()).toContain('migrations: 0 applied');
+      const body = await graphql(second.url, COUNT);
+      expect(body.data.calls.edges).toHaveLength(100);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('says so when the port is taken', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = runCli('serve', [], { PORT: String(port), PGLITE_DIR: dir });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`error: Port ${port} is already in use`);
+      expect(run.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it.each([
+    ['postgresql://postgres@127.0.0.1:1/cdrql', 'error: Cannot connect to PostgreSQL at 127.0.0.1:1/cdrql'],
+    ['postgresql://postgres@no-such-host.invalid:5432/cdrql', 'error: Cannot connect to PostgreSQL at no-such-host.invalid:5432/cdrql'],
+    ['not a url', 'error: DATABASE_URL is not a URL'],
+    ['mysql://root@localhost/cdrql', 'error: DATABASE_URL has the scheme "mysql:"'],
+  ])('%s fails start-up with a one-line message', async (url, message) => {
+    const run = runCli('serve', [], { DATABASE_URL: url, PORT: '0' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain(message);
+    expect(run.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects an invalid setting with every problem listed', async () => {
+    const run = runCli('serve', [], { PORT: 'eighty', LOG_LEVEL: 'loud' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('error: Invalid configuration:');
+    expect(run.output()).toContain('PORT');
+    expect(run.output()).toContain('LOG_LEVEL');
+  });
+
+  it.runIf(process.env.DATABASE_URL)('serves the same build from a PostgreSQL server', async () => {
+    const database = (await createServerDatabase())!;
+    try {
+      const server = await startServer({ DATABASE_URL: database.url });
+      try {
+        expect(server.output()).toContain('database: PostgreSQL at 127.0.0.1:5432/cdrql_test_');
+        expect(server.output()).toMatch(/seeded demo data: 2 accounts, 400 calls/);
+        expect((await graphql(server.url, COUNT)).data.calls.edges).toHaveLength(100);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('db:migrate and db:seed', () => {
+  it('migrate, then seed a chosen size, and report what they did', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));
+    try {
+      const migrate = runCli('migrate', [], { PGLITE_DIR: dir });
+      expect(await migrate.exited).toBe(0);
+      expect(migrate.output()).toMatch(/applied 20261123000000_init/);
+      const seed = runCli('seed', ['--calls', '120', '--accounts', '3'], { PGLITE_DIR: dir });
+      expect(await seed.exited).toBe(0);
+      expect(seed.output()).toMatch(/3 accounts, 120 calls, \d+ call records, \d+ recordings in [\d.]+ s \(\d+ rows\/s\)/);
+      const bad = runCli('seed', ['--calls', 'many'], { PGLITE_DIR: dir });
+      expect(await bad.exited).toBe(1);
+      expect(bad.output()).toContain('error: --calls must be a positive whole number');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

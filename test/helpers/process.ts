@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  /** Everything the process wrote so far, stdout and stderr together. */
+  output(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Runs `src/cli/<name>.ts` as `npm run` would, with the given environment on top of a clean one. */
+export function runCli(name: string, args: string[] = [], env: Record<string, string | undefined> = {}): CliRun {
+  const { DATABASE_URL: _ignored, ...base } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${name}.ts`, ...args], {
+    cwd: ROOT,
+    env: { ...base, NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+export interface RunningServer extends CliRun {
+  url: string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `npm start`'s entry point and waits until it says where it listens. */
+export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
+  const run = runCli('serve', [], { PORT: '0', ...env });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${run.output()}`)), 45_000);
+    const check = () => {
+      const match = /GraphiQL at (http:\/\/\S+)\/graphql/.exec(run.output());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    run.child.stderr!.on('data', check);
+    void run.exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`server exited:\n${run.output()}`));
+    });
+  });
+  return {
+    ...run,
+    url,
+    stop: (signal = 'SIGTERM') => {
+      run.child.kill(signal);
+      return run.exited;
+    },
+  };
+}
+
+export async function graphql(url: string, query: string): Promise<any> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return response.json();
+}
