@@ -61,14 +61,20 @@ export async function seedDatabase(sql: SqlDriver, options: SeedOptions = {}): P
       firstIds,
       seed: options.seed ?? 1,
     });
+    // The next batch is generated while the database stores the current one.
+    let writing = Promise.resolve();
     for (const batch of batches) {
-      await insertRows(tx, 'calls', batch.calls);
-      await insertRows(tx, 'call_records', batch.callRecords);
-      await insertRows(tx, 'recordings', batch.recordings);
+      await writing;
+      writing = (async () => {
+        await insertRows(tx, 'calls', batch.calls);
+        await insertRows(tx, 'call_records', batch.callRecords);
+        await insertRows(tx, 'recordings', batch.recordings);
+      })();
       totals.calls += batch.calls.length;
       totals.callRecords += batch.callRecords.length;
       totals.recordings += batch.recordings.length;
     }
+    await writing;
     for (const table of ['calls', 'call_records', 'recordings']) {
       await tx.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM ${table}), false)`);
     }
