@@ -26,14 +26,24 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** production masks internal errors. @default development */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Page size of a list when the client gives neither first nor last. @default 20 */
+  DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Largest first / last a client may ask for. @default 100 */
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
+
+export interface PageLimits {
+  defaultSize: number;
+  maxSize: number;
+}
 
 export interface Config {
   database: { url: string | undefined; poolSize: number; pgliteDir: string };
   server: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   seedOnStart: boolean;
+  pages: PageLimits;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   production: boolean;
 }
@@ -50,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, pgliteDir: e.PGLITE_DIR },
     server: { port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     seedOnStart: e.SEED_ON_START,
+    pages: { defaultSize: Math.min(e.DEFAULT_PAGE_SIZE, e.MAX_PAGE_SIZE), maxSize: e.MAX_PAGE_SIZE },
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
   };

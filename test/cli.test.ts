@@ -128,7 +128,7 @@ describe('db:migrate and db:seed', () => {
     try {
       const migrate = runCli('migrate', [], { PGLITE_DIR: dir });
       expect(await migrate.exited).toBe(0);
-      expect(migrate.output()).toMatch(/applied 20261123000000_init/);
+      expect(migrate.output()).toMatch(/applied 20261123000000_init\napplied 20261123010000_order_indexes/);
       const seed = runCli('seed', ['--calls', '120', '--accounts', '3'], { PGLITE_DIR: dir });
       expect(await seed.exited).toBe(0);
       expect(seed.output()).toMatch(/3 accounts, 120 calls, \d+ call records, \d+ recordings in [\d.]+ s \(\d+ rows\/s\)/);

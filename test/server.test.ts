@@ -53,9 +53,9 @@ describe('server', () => {
 
   it('rejects a malformed cursor and an oversized page with a clear error', async () => {
     const bad = await test.gql(CALLS, { after: 'not-a-cursor' });
-    expect(bad.errors?.[0]).toMatchObject({ message: 'The cursor is not one this API issued.', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.errors?.[0]).toMatchObject({ message: 'after: not a cursor this API issued.', extensions: { code: 'BAD_USER_INPUT' } });
     const big = await test.gql(CALLS, { first: 1000 });
-    expect(big.errors?.[0]?.message).toBe('first must be between 0 and 100.');
+    expect(big.errors?.[0]?.message).toBe('first must be between 0 and 100; got 1000.');
   });
 
   it('reports not ready once the database is gone', async () => {

@@ -1,13 +1,38 @@
+import DataLoader from 'dataloader';
 import type { YogaInitialContext } from 'graphql-yoga';
+import type { PageLimits } from '../config.js';
 import type { Database } from '../db/client.js';
 
 export interface AppServices {
   db: Database;
+  pages: PageLimits;
+  /** The account a request may see; null sees every account. */
+  accountOf(request: Request): string | null;
 }
 
-/** Built fresh for every request: nothing request-scoped outlives it. */
+/** Built fresh for every request: loaders and their caches live exactly one request. */
 export function createContextFactory(services: AppServices) {
-  return (initial: YogaInitialContext) => ({ ...initial, db: services.db });
+  return (initial: YogaInitialContext) => ({
+    ...initial,
+    db: services.db,
+    pages: services.pages,
+    /** The account whose data the request may see; null sees every account. */
+    accountId: services.accountOf(initial.request),
+    loaders: new Map<string, DataLoader<string, unknown>>(),
+  });
 }
 
 export type Context = ReturnType<ReturnType<typeof createContextFactory>>;
+
+/**
+ * The request's DataLoader for `key` (a relation plus the fields and arguments it loads), made on
+ * first use. Loads that share a key in one tick become one statement.
+ */
+export function loaderFor<V>(ctx: Context, key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+  let loader = ctx.loaders.get(key) as DataLoader<string, V> | undefined;
+  if (!loader) {
+    loader = new DataLoader<string, V>(batch);
+    ctx.loaders.set(key, loader as DataLoader<string, unknown>);
+  }
+  return loader;
+}

@@ -1,5 +1,10 @@
 import { builder } from './builder.js';
 import './types/scalars.js';
+import './types/enums.js';
+import './types/filters.js';
 import './types/call.js';
+import './types/call-record.js';
+import './types/recording.js';
+import './types/node.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -9,13 +9,15 @@ export interface AppOptions {
   config: Config;
   db: Database;
   logger: Logger;
+  /** Which account a request sees; by default every account. */
+  accountOf?: (request: Request) => string | null;
 }
 
 /** The whole HTTP application, without a listener: tests call `app.fetch` directly. */
-export function createApp({ config, db, logger }: AppOptions) {
+export function createApp({ config, db, logger, accountOf = () => null }: AppOptions) {
   return createYoga({
     schema,
-    context: createContextFactory({ db }),
+    context: createContextFactory({ db, pages: config.pages, accountOf }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,

@@ -17,10 +17,10 @@ export interface TestApp extends TestDatabase {
   recordQueries<T>(work: () => Promise<T>): Promise<{ result: T; queries: string[] }>;
 }
 
-export async function createTestApp(options: { seed?: SeedOptions } = {}): Promise<TestApp> {
+export async function createTestApp(options: { seed?: SeedOptions; accountId?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase({ seed: options.seed ?? {} });
   const config = loadConfig({ NODE_ENV: 'test' });
-  const app = createApp({ config, db: database.db, logger: createLogger('silent') });
+  const app = createApp({ config, db: database.db, logger: createLogger('silent'), accountOf: () => options.accountId ?? null });
   let recording: string[] | undefined;
   database.db.prisma.$on('query' as never, (event: { query: string }) => recording?.push(event.query));
   return {

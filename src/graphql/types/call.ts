@@ -1,64 +1,316 @@
-import { GraphQLError } from 'graphql';
-import { listCalls, type CallKeyset, type CallRow } from '../../db/call-queries.js';
+import type {
+  AnsweredBy,
+  CallDirection,
+  CallFireResult,
+  CallFireState,
+  CallSource,
+  CallStatus,
+  HangupDisposition,
+  PbxResult,
+} from '../../db/generated/enums.js';
+import { callEntity } from '../../db/read/calls.js';
+import { callRecordEntity } from '../../db/read/call-records.js';
 import { builder } from '../builder.js';
+import { planPage, toConnection, type Connection } from '../connection.js';
+import { loadPage, pageByKey, rowById, rowsByKey, type Row } from '../loaders.js';
+import { selectedFields } from '../selection.js';
+import { CallFilter, callFilterWhere, CallOrder, callOrderSpec, callPageRequest } from './call-filter.js';
+import { CallRecordRef, type CallRecordRow } from './call-record.js';
+import {
+  AnsweredByEnum,
+  CallDirectionEnum,
+  CallFireResultEnum,
+  CallFireStateEnum,
+  CallSourceEnum,
+  CallStatusEnum,
+  HangupDispositionEnum,
+  PbxResultEnum,
+} from './enums.js';
+import { decodeNodeId } from './node-id.js';
+import { RecordingConnection, recordingPageRequest, RecordingOrder, type RecordingRow } from './recording.js';
+
+type Nullable<T> = T | null;
+
+export interface CallRow extends Row {
+  parentId?: Nullable<string>;
+  source: CallSource;
+  externalId: string;
+  vendorAccountId: Nullable<string>;
+  uri: Nullable<string>;
+  sipCallId: Nullable<string>;
+  parentExternalId: Nullable<string>;
+  fromAddress: Nullable<string>;
+  fromNumber: Nullable<string>;
+  fromDomain: Nullable<string>;
+  callerName: Nullable<string>;
+  toAddress: Nullable<string>;
+  toNumber: Nullable<string>;
+  toDomain: Nullable<string>;
+  forwardedFrom: Nullable<string>;
+  diversionNumber: Nullable<string>;
+  didNumber: Nullable<string>;
+  didDomain: Nullable<string>;
+  bridgedAddress: Nullable<string>;
+  bridgedDomain: Nullable<string>;
+  phoneNumberId: Nullable<string>;
+  extension: Nullable<{ id: Nullable<string>; name: Nullable<string>; type: Nullable<string>; groupId: Nullable<string>; externalNumber: Nullable<string> }>;
+  vendorCreatedAt: Nullable<string>;
+  vendorUpdatedAt: Nullable<string>;
+  vendorRevision: Nullable<number>;
+  startTime: Nullable<string>;
+  answerTime: Nullable<string>;
+  bridgedTime: Nullable<string>;
+  endTime: Nullable<string>;
+  duration: Nullable<number>;
+  connectDuration: Nullable<number>;
+  bridgedDuration: Nullable<number>;
+  status: CallStatus;
+  vendorStatus: Nullable<string>;
+  direction: Nullable<CallDirection>;
+  vendorDirection: Nullable<string>;
+  answeredBy: Nullable<AnsweredBy>;
+  vendorAnsweredBy: Nullable<string>;
+  hangupCause: Nullable<string>;
+  hangupDisposition: Nullable<HangupDisposition>;
+  pbxResult: Nullable<PbxResult>;
+  callfireState: Nullable<CallFireState>;
+  callfireFinalResult: Nullable<CallFireResult>;
+  vendorResult: Nullable<string>;
+  sipStatus: Nullable<number>;
+  sipReason: Nullable<string>;
+  price: Nullable<{ amount: string; currency: Nullable<string> }>;
+  applicationId: Nullable<string>;
+  serviceUrl: Nullable<string>;
+  originatingSipIp: Nullable<string>;
+  originatingSipTrunk: Nullable<string>;
+  apiVersion: Nullable<string>;
+  broadcastId: Nullable<string>;
+  batchId: Nullable<string>;
+  contactId: Nullable<string>;
+  label: Nullable<string>;
+  quality: Nullable<{ rate: number; maxRate: Nullable<number> }>;
+  payload: unknown;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  isLeg: boolean;
+  answered: boolean;
+  hasRecording: boolean;
+}
 
 export const CallRef = builder.objectRef<CallRow>('Call');
 
-builder.node(CallRef, {
-  description: 'One call or call leg, as one telephony platform reported it.',
-  id: { resolve: (call) => call.id },
+const Extension = builder.objectRef<NonNullable<CallRow['extension']>>('Extension').implement({
+  description: 'The PBX extension a call belongs to.',
   fields: (t) => ({
-    source: t.exposeString('source', { description: 'The platform the record was imported from.' }),
-    externalId: t.exposeString('externalId', { description: 'The platform’s own id of the call.' }),
-    fromAddress: t.exposeString('fromAddress', { nullable: true, description: 'The calling party as the platform gave it.' }),
-    toAddress: t.exposeString('toAddress', { nullable: true, description: 'The called party as the platform gave it.' }),
-    status: t.exposeString('status'),
-    direction: t.exposeString('direction', { nullable: true }),
-    startTime: t.expose('startTime', { type: 'DateTime', nullable: true }),
-    duration: t.exposeInt('duration', { nullable: true, description: 'Seconds, as the platform reported them.' }),
+    id: t.exposeString('id', { nullable: true, description: 'extension_id.' }),
+    name: t.exposeString('name', { nullable: true, description: 'extension_name.' }),
+    type: t.exposeString('type', { nullable: true, description: 'extension_type, such as phone, ivr or queue.' }),
+    groupId: t.exposeString('groupId', { nullable: true, description: 'extension_group_owner_id: the group the extension was in at the time of the call.' }),
+    externalNumber: t.exposeString('externalNumber', { nullable: true, description: 'ext_number_reg: the extension’s own external number, E.164.' }),
   }),
 });
 
-const DEFAULT_PAGE = 20;
-const MAX_PAGE = 100;
+const Money = builder.objectRef<NonNullable<CallRow['price']>>('Money').implement({
+  description: 'An exact amount with its currency.',
+  fields: (t) => ({
+    amount: t.expose('amount', { type: 'Decimal', description: 'Negative when the vendor reports a charge as negative (Restcomm, Twilio).' }),
+    currency: t.exposeString('currency', { nullable: true, description: 'ISO 4217 code, such as USD.' }),
+  }),
+});
 
-function encodeCursor(call: CallRow): string {
-  return Buffer.from(JSON.stringify([call.startTime, call.id])).toString('base64url');
-}
+const QualityRating = builder.objectRef<NonNullable<CallRow['quality']>>('QualityRating').implement({
+  description: 'The PBX’s conversation rating (quality_rate).',
+  fields: (t) => ({
+    rate: t.exposeInt('rate'),
+    maxRate: t.exposeInt('maxRate', { nullable: true, description: 'The highest possible rate.' }),
+  }),
+});
 
-function decodeCursor(cursor: string): CallKeyset {
-  try {
-    const [startTime, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
-    if ((startTime === null || typeof startTime === 'string') && typeof id === 'string' && /^\d+$/.test(id)) {
-      return { startTime, id };
-    }
-  } catch {
-    // reported below
-  }
-  throw new GraphQLError('The cursor is not one this API issued.', { extensions: { code: 'BAD_USER_INPUT' } });
-}
-
-builder.queryField('calls', (t) =>
-  t.connection({
+export const CallConnection = builder.connectionObject(
+  {
     type: CallRef,
-    description: 'Calls, newest first.',
-    args: {},
-    resolve: async (_root, args, ctx) => {
-      const first = args.first ?? DEFAULT_PAGE;
-      if (first < 0 || first > MAX_PAGE) {
-        throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}.`, { extensions: { code: 'BAD_USER_INPUT' } });
-      }
-      const rows = await listCalls(ctx.db, first + 1, args.after ? decodeCursor(args.after) : undefined);
-      const page = rows.slice(0, first);
-      return {
-        edges: page.map((node) => ({ cursor: encodeCursor(node), node })),
-        pageInfo: {
-          hasNextPage: rows.length > first,
-          hasPreviousPage: Boolean(args.after),
-          startCursor: page[0] ? encodeCursor(page[0]) : null,
-          endCursor: page.at(-1) ? encodeCursor(page.at(-1)!) : null,
-        },
-      };
+    name: 'CallConnection',
+    description: 'A page of calls.',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: 'Calls in the whole list, counted only when this field is selected.',
+        resolve: (connection) => (connection as unknown as Connection<unknown>).totalCount ?? 0,
+      }),
+    }),
+  },
+  { name: 'CallEdge' },
+);
+
+builder.node(CallRef, {
+  description: 'One call or call leg, as one telephony platform reported it. Fields are named in cdrql’s terms; each description names the vendor fields it comes from.',
+  id: { resolve: (call) => call.id },
+  fields: (t) => ({
+    source: t.expose('source', { type: CallSourceEnum, description: 'The platform the record was imported from.' }),
+    externalId: t.exposeString('externalId', { description: 'The platform’s id of the call: callId, Sid, call_uuid, CallFire Id, call_sid.' }),
+    vendorAccountId: t.exposeString('vendorAccountId', { nullable: true, description: 'The platform’s account id: accountId, AccountSid, client_owner_id, account_sid.' }),
+    uri: t.exposeString('uri', { nullable: true, description: 'The platform’s URI of the call resource.' }),
+    sipCallId: t.exposeString('sipCallId', { nullable: true, description: 'The SIP Call-ID (jambonz call_id).' }),
+    parentExternalId: t.exposeString('parentExternalId', { nullable: true, description: 'The platform’s id of the call that created this leg: parentCallId, ParentCallSid, parent_call_sid.' }),
+    isLeg: t.exposeBoolean('isLeg', { description: 'Whether this call is a child leg of another call.' }),
+
+    fromAddress: t.exposeString('fromAddress', { nullable: true, description: 'The calling party as the platform gave it: a number, client name, SIP URI or extension (from, From, from_username, FromNumber).' }),
+    fromNumber: t.exposeString('fromNumber', { nullable: true, description: 'The calling party in E.164 form, when it is a phone number.' }),
+    fromDomain: t.exposeString('fromDomain', { nullable: true, description: 'The caller’s SIP domain (PBX from_domain).' }),
+    callerName: t.exposeString('callerName', { nullable: true, description: 'The caller’s name: CallerName, caller_name, from_screen_name.' }),
+    toAddress: t.exposeString('toAddress', { nullable: true, description: 'The called party as the platform gave it (to, To, to_username, ToNumber).' }),
+    toNumber: t.exposeString('toNumber', { nullable: true, description: 'The called party in E.164 form, when it is a phone number.' }),
+    toDomain: t.exposeString('toDomain', { nullable: true, description: 'The callee’s SIP domain (PBX to_domain).' }),
+    forwardedFrom: t.exposeString('forwardedFrom', { nullable: true, description: 'The number an incoming call was forwarded from (ForwardFrom, forwarded_from), as given.' }),
+    diversionNumber: t.exposeString('diversionNumber', { nullable: true, description: 'The number from the SIP Diversion header (PBX diversion_number), E.164.' }),
+    didNumber: t.exposeString('didNumber', { nullable: true, description: 'The external number (DID) the call came in on, E.164 (PBX did_number).' }),
+    didDomain: t.exposeString('didDomain', { nullable: true, description: 'The DID’s domain (PBX did_domain).' }),
+    bridgedAddress: t.exposeString('bridgedAddress', { nullable: true, description: 'The party the call was connected to (PBX bridged_username).' }),
+    bridgedDomain: t.exposeString('bridgedDomain', { nullable: true, description: 'That party’s domain (PBX bridged_domain).' }),
+    phoneNumberId: t.exposeString('phoneNumberId', { nullable: true, description: 'The platform’s id of the number that received (inbound) or placed (outbound) the call: phoneNumberId, PhoneNumberSid.' }),
+    extension: t.expose('extension', { type: Extension, nullable: true, description: 'The PBX extension the call belongs to.' }),
+
+    vendorCreatedAt: t.expose('vendorCreatedAt', { type: 'DateTime', nullable: true, description: 'When the platform created the record: dateCreated, DateCreated, Created.' }),
+    vendorUpdatedAt: t.expose('vendorUpdatedAt', { type: 'DateTime', nullable: true, description: 'When the platform last updated it: dateUpdated, DateUpdated, Modified.' }),
+    vendorRevision: t.exposeInt('vendorRevision', { nullable: true, description: 'The platform’s revision counter (FreeClimb revision).' }),
+    startTime: t.expose('startTime', { type: 'DateTime', nullable: true, description: 'When the call started: startTime, StartTime, init_time_gmt, the first attempt’s OriginateTime. Null before it is dialled.' }),
+    answerTime: t.expose('answerTime', { type: 'DateTime', nullable: true, description: 'When it was answered: connectTime, start_time_gmt, the first answered attempt’s AnswerTime.' }),
+    bridgedTime: t.expose('bridgedTime', { type: 'DateTime', nullable: true, description: 'When the two parties were connected (PBX bridged_time_gmt).' }),
+    endTime: t.expose('endTime', { type: 'DateTime', nullable: true, description: 'When it ended: endTime, EndTime, hangup_time_gmt, the last attempt’s FinishTime.' }),
+    duration: t.exposeInt('duration', { nullable: true, description: 'Seconds from start to end, as the platform reported them.' }),
+    connectDuration: t.exposeInt('connectDuration', { nullable: true, description: 'Seconds connected, from answer to end (FreeClimb connectDuration).' }),
+    bridgedDuration: t.exposeInt('bridgedDuration', { nullable: true, description: 'Seconds the two parties were connected (PBX bridged_duration).' }),
+
+    status: t.expose('status', { type: CallStatusEnum, description: 'The call’s state, mapped from the platform’s status, result or state.' }),
+    vendorStatus: t.exposeString('vendorStatus', { nullable: true, description: 'The platform’s own status word, such as inProgress, no-answer or FINISHED.' }),
+    answered: t.exposeBoolean('answered', { description: 'Whether the call was answered: it has an answer time, or its status is COMPLETED or IN_PROGRESS.' }),
+    direction: t.expose('direction', { type: CallDirectionEnum, nullable: true, description: 'Who started the call and how.' }),
+    vendorDirection: t.exposeString('vendorDirection', { nullable: true, description: 'The platform’s own direction: outboundAPI, outbound-dial, flow in, Inbound: false.' }),
+    answeredBy: t.expose('answeredBy', { type: AnsweredByEnum, nullable: true, description: 'Answering machine detection outcome (answeredBy, AnsweredBy).' }),
+    vendorAnsweredBy: t.exposeString('vendorAnsweredBy', { nullable: true, description: 'The platform’s own answering machine result, such as machine_start.' }),
+    hangupCause: t.exposeString('hangupCause', { nullable: true, description: 'The reason the call ended (PBX hangup_cause).' }),
+    hangupDisposition: t.expose('hangupDisposition', { type: HangupDispositionEnum, nullable: true, description: 'Who ended the call (PBX hangup_disposition).' }),
+    pbxResult: t.expose('pbxResult', { type: PbxResultEnum, nullable: true, description: 'The PBX’s result.' }),
+    callfireState: t.expose('callfireState', { type: CallFireStateEnum, nullable: true, description: 'CallFire’s State of the call action.' }),
+    callfireFinalResult: t.expose('callfireFinalResult', { type: CallFireResultEnum, nullable: true, description: 'CallFire’s FinalResult: the last attempt’s result.' }),
+    vendorResult: t.exposeString('vendorResult', { nullable: true, description: 'The platform’s own result word (PBX result, CallFire FinalResult).' }),
+    sipStatus: t.exposeInt('sipStatus', { nullable: true, description: 'The final SIP response code (jambonz sip_status).' }),
+    sipReason: t.exposeString('sipReason', { nullable: true, description: 'The SIP reason phrase (jambonz sip_reason).' }),
+
+    price: t.expose('price', { type: Money, nullable: true, description: 'The charge for the call in the account’s currency (Price, price with price_unit).' }),
+    applicationId: t.exposeString('applicationId', { nullable: true, description: 'The application that handled the call (jambonz application_sid).' }),
+    serviceUrl: t.exposeString('serviceUrl', { nullable: true, description: 'The URL of the service that processed the call (service_url).' }),
+    originatingSipIp: t.exposeString('originatingSipIp', { nullable: true, description: 'The SIP address the call came from (originating_sip_ip).' }),
+    originatingSipTrunk: t.exposeString('originatingSipTrunk', { nullable: true, description: 'The SIP trunk it came in on (originating_sip_trunk_name).' }),
+    apiVersion: t.exposeString('apiVersion', { nullable: true, description: 'The platform’s API version (ApiVersion).' }),
+
+    broadcastId: t.exposeString('broadcastId', { nullable: true, description: 'The CallFire broadcast (campaign) the call belongs to.' }),
+    batchId: t.exposeString('batchId', { nullable: true, description: 'The CallFire batch of contacts.' }),
+    contactId: t.exposeString('contactId', { nullable: true, description: 'The CallFire contact called.' }),
+    label: t.exposeString('label', { nullable: true, description: 'The CallFire label name.' }),
+    quality: t.expose('quality', { type: QualityRating, nullable: true, description: 'The PBX’s conversation rating.' }),
+
+    payload: t.expose('payload', { type: 'JSON', description: 'The platform’s original record, exactly as imported.' }),
+    revision: t.exposeInt('revision', { description: 'cdrql’s revision: 1 when first imported, one more each time an import changed it.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When cdrql first stored the call.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When cdrql last changed it.' }),
+    hasRecording: t.exposeBoolean('hasRecording', { description: 'Whether any recording of the call is stored.' }),
+
+    parent: t.field({
+      type: CallRef,
+      nullable: true,
+      description: 'The call that created this leg.',
+      resolve: (call, _args, ctx, info) =>
+        call.parentId ? rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(call.parentId) : null,
+    }),
+    legs: t.field({
+      type: CallConnection,
+      description: 'The legs this call created, earliest first unless ordered otherwise.',
+      args: {
+        first: t.arg.int({ required: false }),
+        after: t.arg.string({ required: false }),
+        last: t.arg.int({ required: false }),
+        before: t.arg.string({ required: false }),
+        orderBy: t.arg({ type: CallOrder, required: false, description: 'Default: START_TIME ascending.' }),
+      },
+      resolve: async (call, args, ctx, info) => {
+        const order = callOrderSpec(args.orderBy ?? { field: 'START_TIME', direction: 'ASC' });
+        const plan = planPage(args, ctx.pages, 'legs', order.name);
+        const request = callPageRequest(info, plan, order);
+        const page = await pageByKey<CallRow>(ctx, request, 'c.parent_id', JSON.stringify([order.name, plan, [...request.fields]])).load(call.id);
+        return toConnection(page, plan, 'legs', order.name);
+      },
+    }),
+    records: t.field({
+      type: [CallRecordRef],
+      description: 'The dialling attempts of the call (CallFire CallRecord), first attempt first.',
+      resolve: (call, _args, ctx, info) =>
+        rowsByKey<CallRecordRow>(ctx, callRecordEntity, 'cr.call_id', selectedFields(info, 'CallRecord'), 'cr.attempt').load(call.id),
+    }),
+    recordings: t.field({
+      type: RecordingConnection,
+      description: 'Recordings of the call, oldest first unless ordered otherwise.',
+      args: {
+        first: t.arg.int({ required: false }),
+        after: t.arg.string({ required: false }),
+        last: t.arg.int({ required: false }),
+        before: t.arg.string({ required: false }),
+        orderBy: t.arg({ type: RecordingOrder, required: false, description: 'Default: RECORDED_AT ascending.' }),
+      },
+      resolve: async (call, args, ctx, info) => {
+        const { plan, request, orderName } = recordingPageRequest(ctx, info, 'call-recordings', args, { field: 'RECORDED_AT', direction: 'ASC' });
+        const page = await pageByKey<RecordingRow>(ctx, request, 'rec.call_id', JSON.stringify([orderName, plan, [...request.fields]])).load(call.id);
+        return toConnection(page, plan, 'call-recordings', orderName);
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  call: t.field({
+    type: CallRef,
+    nullable: true,
+    description: 'One call by its global id; null when no such call is visible.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx, info) => {
+      const id = decodeNodeId(args.id, 'Call', 'id');
+      return id ? rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(id) : null;
     },
   }),
-);
+  callByExternalId: t.field({
+    type: CallRef,
+    nullable: true,
+    description: 'One call by the platform’s own id of it (callId, Sid, call_uuid, CallFire Id, call_sid).',
+    args: {
+      source: t.arg({ type: CallSourceEnum, required: true }),
+      externalId: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, args, ctx, info) => {
+      const page = await loadPage<CallRow>(ctx, {
+        ...callPageRequest(info, { size: 1, backward: false, cursor: undefined }, callOrderSpec({ field: 'START_TIME', direction: 'DESC' })),
+        fields: selectedFields(info, 'Call'),
+        withTotal: false,
+        where: (params) => [`c.source = ${params.add(args.source)}::"CallSource"`, `c.external_id = ${params.add(args.externalId)}`],
+      });
+      return page.rows[0] ?? null;
+    },
+  }),
+  calls: t.field({
+    type: CallConnection,
+    description: 'Calls, newest first unless ordered otherwise, narrowed by a filter.',
+    args: {
+      first: t.arg.int({ required: false }),
+      after: t.arg.string({ required: false }),
+      last: t.arg.int({ required: false }),
+      before: t.arg.string({ required: false }),
+      filter: t.arg({ type: CallFilter, required: false }),
+      orderBy: t.arg({ type: CallOrder, required: false, description: 'Default: START_TIME descending.' }),
+    },
+    resolve: async (_root, args, ctx, info) => {
+      const order = callOrderSpec(args.orderBy ?? { field: 'START_TIME', direction: 'DESC' });
+      const plan = planPage(args, ctx.pages, 'calls', order.name);
+      const page = await loadPage<CallRow>(ctx, { ...callPageRequest(info, plan, order), where: callFilterWhere(args.filter) });
+      return toConnection(page, plan, 'calls', order.name);
+    },
+  }),
+}));

@@ -1,0 +1,138 @@
+import { UserInputError } from '../../errors.js';
+import { ANSWERED, HAS_RECORDING, IS_LEG } from './calls.js';
+import {
+  booleanCondition,
+  compareDates,
+  compareDecimals,
+  compareNumbers,
+  enumConditions,
+  phoneConditions,
+  rangeConditions,
+  stringConditions,
+  type EnumFilter,
+  type RangeFilter,
+  type StringFilter,
+} from './filters.js';
+import { and, type SqlParams } from './sql.js';
+
+/** Filter fields by operator family → the calls column each one reads. */
+export const CALL_ENUM_FIELDS = {
+  source: 'source',
+  status: 'status',
+  direction: 'direction',
+  answeredBy: 'answered_by',
+  hangupDisposition: 'hangup_disposition',
+  pbxResult: 'pbx_result',
+  callfireState: 'callfire_state',
+  callfireFinalResult: 'callfire_final_result',
+} as const;
+
+export const CALL_PHONE_FIELDS = {
+  fromNumber: 'from_number',
+  toNumber: 'to_number',
+  didNumber: 'did_number',
+  forwardedFrom: 'forwarded_from',
+  diversionNumber: 'diversion_number',
+} as const;
+
+export const CALL_STRING_FIELDS = {
+  externalId: 'external_id',
+  vendorAccountId: 'vendor_account_id',
+  parentExternalId: 'parent_external_id',
+  fromAddress: 'from_address',
+  toAddress: 'to_address',
+  bridgedAddress: 'bridged_address',
+  callerName: 'caller_name',
+  extensionName: 'extension_name',
+  phoneNumberId: 'phone_number_id',
+  applicationId: 'application_id',
+  sipCallId: 'sip_call_id',
+  label: 'label',
+  currency: 'currency',
+  vendorStatus: 'vendor_status',
+  vendorResult: 'vendor_result',
+  hangupCause: 'hangup_cause',
+} as const;
+
+/** 64-bit vendor ids, given as strings of digits. */
+export const CALL_KEY_FIELDS = {
+  extensionId: 'extension_id',
+  broadcastId: 'broadcast_id',
+  batchId: 'batch_id',
+  contactId: 'contact_id',
+} as const;
+
+export const CALL_TIME_FIELDS = {
+  startTime: 'start_time',
+  answerTime: 'answer_time',
+  endTime: 'end_time',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+} as const;
+
+export const CALL_INT_FIELDS = {
+  duration: 'duration',
+  connectDuration: 'connect_duration',
+  bridgedDuration: 'bridged_duration',
+  sipStatus: 'sip_status',
+} as const;
+
+export const CALL_BOOLEAN_FIELDS = { isLeg: IS_LEG, hasRecording: HAS_RECORDING, answered: ANSWERED } as const;
+
+export interface KeyFilter {
+  eq?: string | null;
+  in?: readonly string[] | null;
+}
+
+export type CallFilter = { [K in keyof typeof CALL_ENUM_FIELDS]?: EnumFilter | null } & {
+  [K in keyof typeof CALL_PHONE_FIELDS | keyof typeof CALL_STRING_FIELDS]?: StringFilter | null;
+} & { [K in keyof typeof CALL_KEY_FIELDS]?: KeyFilter | null } & {
+  [K in keyof typeof CALL_TIME_FIELDS]?: RangeFilter<Date> | null;
+} & { [K in keyof typeof CALL_INT_FIELDS]?: RangeFilter<number> | null } & {
+  [K in keyof typeof CALL_BOOLEAN_FIELDS]?: boolean | null;
+} & {
+  price?: RangeFilter<string> | null;
+  /** The parent call's database id (decoded from its global id by the GraphQL layer). */
+  parentId?: string | null;
+  AND?: readonly CallFilter[] | null;
+  OR?: readonly CallFilter[] | null;
+  NOT?: CallFilter | null;
+};
+
+function keyConditions(path: string, column: string, filter: KeyFilter, params: SqlParams): string[] {
+  const values = [...(filter.eq != null ? [filter.eq] : []), ...(filter.in ?? [])];
+  for (const value of values) {
+    if (!/^\d{1,19}$/.test(value)) throw new UserInputError(`${path}: "${value}" is not a numeric id.`, { path });
+  }
+  return stringConditions(path, `${column}::text`, filter, params);
+}
+
+/** SQL conditions on alias `c` for one CallFilter, AND-ed; nested AND / OR / NOT compose. */
+export function callFilterConditions(filter: CallFilter | null | undefined, params: SqlParams, path = 'filter'): string[] {
+  if (!filter) return [];
+  const out: string[] = [];
+  const each = <F>(fields: Record<string, string>, build: (path: string, column: string, value: F) => string[]) => {
+    for (const [field, column] of Object.entries(fields)) {
+      const value = (filter as Record<string, unknown>)[field];
+      if (value !== null && value !== undefined) out.push(...build(`${path}.${field}`, column, value as F));
+    }
+  };
+  each<EnumFilter>(CALL_ENUM_FIELDS, (p, column, value) => enumConditions(p, `c.${column}`, value, params));
+  each<StringFilter>(CALL_PHONE_FIELDS, (p, column, value) => phoneConditions(p, `c.${column}`, value, params));
+  each<StringFilter>(CALL_STRING_FIELDS, (p, column, value) => stringConditions(p, `c.${column}`, value, params));
+  each<KeyFilter>(CALL_KEY_FIELDS, (p, column, value) => keyConditions(p, `c.${column}`, value, params));
+  each<RangeFilter<Date>>(CALL_TIME_FIELDS, (p, column, value) => rangeConditions(p, `c.${column}`, 'timestamptz', value, params, compareDates));
+  each<RangeFilter<number>>(CALL_INT_FIELDS, (p, column, value) => rangeConditions(p, `c.${column}`, 'int', value, params, compareNumbers));
+  if (filter.price) out.push(...rangeConditions(`${path}.price`, 'c.price', 'numeric', filter.price, params, compareDecimals));
+  for (const [field, expression] of Object.entries(CALL_BOOLEAN_FIELDS)) {
+    out.push(...booleanCondition(expression('c'), (filter as Record<string, boolean | null | undefined>)[field]));
+  }
+  if (filter.parentId != null) out.push(`c.parent_id = ${params.add(filter.parentId, 'bigint')}`);
+  filter.AND?.forEach((inner, index) => out.push(and(callFilterConditions(inner, params, `${path}.AND[${index}]`))));
+  if (filter.OR) {
+    if (filter.OR.length === 0) throw new UserInputError(`${path}.OR: an empty OR matches nothing.`, { path: `${path}.OR` });
+    out.push(filter.OR.map((inner, index) => `(${and(callFilterConditions(inner, params, `${path}.OR[${index}]`))})`).join(' OR '));
+  }
+  if (filter.NOT) out.push(`(${and(callFilterConditions(filter.NOT, params, `${path}.NOT`))}) IS NOT TRUE`);
+  return out;
+}

@@ -1,0 +1,116 @@
+import { selectList, type Entity, type OrderColumn } from './entity.js';
+import { and, SqlParams } from './sql.js';
+
+/** A position in a list: the sort value as text (null sorts above every value) and the id. */
+export interface Keyset {
+  value: string | null;
+  id: string;
+}
+
+export interface PageRequest {
+  entity: Entity;
+  /** Conditions on the entity's alias (scope, filter), adding their values to `params`. */
+  where: (params: SqlParams) => string[];
+  order: OrderColumn;
+  descending: boolean;
+  /** Rows strictly beyond this position, in the direction of travel. */
+  cursor: Keyset | undefined;
+  /** Travel against the order (last / before). */
+  backward: boolean;
+  /** Rows to fetch: the page size plus one, to learn whether there are more. */
+  limit: number;
+  fields: Iterable<string>;
+  withTotal: boolean;
+}
+
+/** One page as PostgreSQL returns it: rows in the direction of travel, each with its `_cursor`. */
+export interface PageRows<Row> {
+  rows: Row[];
+  total: number | null;
+  /** Whether rows exist on the other side of the cursor. */
+  behind: boolean;
+}
+
+/**
+ * Keyset condition for "after `cursor` in a scan". PostgreSQL sorts NULL above every value, so a
+ * descending scan meets NULLs first and an ascending one last; both match a plain b-tree index on
+ * (…, column, id) scanned forwards or backwards, so every page is an index range scan.
+ */
+function beyond(order: OrderColumn, idColumn: string, cursor: Keyset, descending: boolean, params: SqlParams): string {
+  const id = params.add(cursor.id, 'bigint');
+  const cmp = descending ? '<' : '>';
+  if (cursor.value === null) {
+    return descending
+      ? `(${order.column} IS NULL AND ${idColumn} < ${id}) OR ${order.column} IS NOT NULL`
+      : `${order.column} IS NULL AND ${idColumn} > ${id}`;
+  }
+  const value = params.add(cursor.value, order.type);
+  const rowComparison = `(${order.column}, ${idColumn}) ${cmp} (${value}, ${id})`;
+  return descending ? rowComparison : `${rowComparison} OR ${order.column} IS NULL`;
+}
+
+/**
+ * The select-list of one page: `rows` (JSON array), and `total` / `behind` when asked. `extra`
+ * narrows the list further (a parent key in batched pages).
+ */
+function pageColumns(request: PageRequest, params: SqlParams, extra: string[]): string {
+  const { entity, order } = request;
+  const a = entity.alias;
+  const descending = request.descending !== request.backward;
+  const direction = descending ? 'DESC' : 'ASC';
+  const orderBy = `${order.column} ${direction}, ${a}.id ${direction}`;
+  const base = [...extra, ...request.where(params)];
+  const cursorCondition = request.cursor ? beyond(order, `${a}.id`, request.cursor, descending, params) : undefined;
+  const scan = and(cursorCondition ? [...base, cursorCondition] : base);
+  const columns = [
+    `(SELECT COALESCE(json_agg(r ORDER BY ${orderBy}), '[]'::json)
+        FROM (SELECT * FROM ${entity.table} ${a} WHERE ${scan} ORDER BY ${orderBy} LIMIT ${params.add(request.limit, 'int')}) ${a}
+        CROSS JOIN LATERAL (SELECT ${selectList(entity, request.fields)}, ${order.text} AS "_cursor") r) AS rows`,
+  ];
+  columns.push(request.withTotal ? `(SELECT count(*)::int FROM ${entity.table} ${a} WHERE ${and(base)}) AS total` : 'NULL::int AS total');
+  columns.push(
+    cursorCondition
+      ? `EXISTS (SELECT 1 FROM ${entity.table} ${a} WHERE ${and([...base, `(${cursorCondition}) IS NOT TRUE`])}) AS behind`
+      : 'FALSE AS behind',
+  );
+  return columns.join(',\n');
+}
+
+/** One statement: the page, its total count when asked, and whether rows lie behind the cursor. */
+export function pageQuery(request: PageRequest): { sql: string; params: unknown[] } {
+  const params = new SqlParams();
+  const sql = `SELECT ${pageColumns(request, params, [])}`;
+  return { sql, params: params.values };
+}
+
+/**
+ * One statement for the same page under many parents (a leg list per call, say): a JSON array of
+ * `{ key, rows, total, behind }`, one per key, each page read by its own index range scan.
+ */
+export function batchedPageQuery(request: PageRequest, keyColumn: string, keys: readonly string[]): { sql: string; params: unknown[] } {
+  const params = new SqlParams();
+  const keyList = params.add(keys, 'bigint[]');
+  const columns = pageColumns(request, params, [`${keyColumn} = k.key`]);
+  const sql = `SELECT COALESCE(json_agg(json_build_object('key', k.key::text, 'rows', p.rows, 'total', p.total, 'behind', p.behind)), '[]'::json) AS pages
+    FROM unnest(${keyList}) AS k(key)
+    CROSS JOIN LATERAL (SELECT ${columns}) p`;
+  return { sql, params: params.values };
+}
+
+/** One statement for every row whose `keyColumn` is among `keys`, each row tagged with its `_key`. */
+export function byKeysQuery(
+  entity: Entity,
+  keyColumn: string,
+  keys: readonly string[],
+  where: (params: SqlParams) => string[],
+  fields: Iterable<string>,
+  orderBy = `${entity.alias}.id`,
+): { sql: string; params: unknown[] } {
+  const params = new SqlParams();
+  const a = entity.alias;
+  const condition = and([`${keyColumn} = ANY(${params.add(keys, 'bigint[]')})`, ...where(params)]);
+  const sql = `SELECT COALESCE(json_agg(r ORDER BY ${orderBy}), '[]'::json) AS rows
+    FROM (SELECT * FROM ${entity.table} ${a} WHERE ${condition}) ${a}
+    CROSS JOIN LATERAL (SELECT ${selectList(entity, fields)}, ${keyColumn}::text AS "_key") r`;
+  return { sql, params: params.values };
+}

@@ -1,0 +1,93 @@
+import type { PageLimits } from '../config.js';
+import type { Keyset, PageRows } from '../db/read/page.js';
+import { UserInputError } from '../errors.js';
+
+export interface ConnectionArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+/** Where a page starts, how far it goes and which way. */
+export interface PagePlan {
+  size: number;
+  backward: boolean;
+  cursor: Keyset | undefined;
+}
+
+/**
+ * Cursors name the list and the ordering they were made for, so one from another list or order
+ * is refused instead of silently landing somewhere else.
+ */
+export function encodeCursor(list: string, order: string, row: { id: string; _cursor?: string | null }): string {
+  return Buffer.from(JSON.stringify([list, order, row._cursor ?? null, row.id])).toString('base64url');
+}
+
+function decodeCursor(argument: string, cursor: string, list: string, order: string): Keyset {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 4 ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'string' ||
+    !(parsed[2] === null || typeof parsed[2] === 'string') ||
+    typeof parsed[3] !== 'string' ||
+    !/^\d{1,19}$/.test(parsed[3])
+  ) {
+    throw new UserInputError(`${argument}: not a cursor this API issued.`, { argument });
+  }
+  if (parsed[0] !== list || parsed[1] !== order) {
+    throw new UserInputError(`${argument}: this cursor belongs to another list or ordering (${parsed[0]} by ${parsed[1]}).`, { argument });
+  }
+  return { value: parsed[2], id: parsed[3] };
+}
+
+export function planPage(args: ConnectionArgs, limits: PageLimits, list: string, order: string): PagePlan {
+  if (args.first != null && args.last != null) throw new UserInputError('Give first or last, not both.');
+  if (args.first != null && args.before != null) throw new UserInputError('Page forwards with first and after, or backwards with last and before.');
+  if (args.last != null && args.after != null) throw new UserInputError('Page forwards with first and after, or backwards with last and before.');
+  const backward = args.last != null || (args.first == null && args.before != null);
+  const argument = backward ? 'last' : 'first';
+  const size = (backward ? args.last : args.first) ?? limits.defaultSize;
+  if (size < 0 || size > limits.maxSize) {
+    throw new UserInputError(`${argument} must be between 0 and ${limits.maxSize}; got ${size}.`, { argument, max: limits.maxSize });
+  }
+  const cursorArgument = backward ? 'before' : 'after';
+  const cursorText = backward ? args.before : args.after;
+  return { size, backward, cursor: cursorText != null ? decodeCursor(cursorArgument, cursorText, list, order) : undefined };
+}
+
+export interface Connection<Node> {
+  edges: Array<{ cursor: string; node: Node }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number | null;
+}
+
+/** A Relay connection from a page read in the direction of travel, with one row too many if more exist. */
+export function toConnection<Row extends { id: string; _cursor?: string | null }>(
+  page: PageRows<Row>,
+  plan: PagePlan,
+  list: string,
+  order: string,
+): Connection<Row> {
+  const more = page.rows.length > plan.size;
+  const rows = more ? page.rows.slice(0, plan.size) : page.rows;
+  if (plan.backward) rows.reverse();
+  const edges = rows.map((node) => ({ cursor: encodeCursor(list, order, node), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: plan.backward ? page.behind : more,
+      hasPreviousPage: plan.backward ? more : page.behind,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: page.total,
+  };
+}

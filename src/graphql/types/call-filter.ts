@@ -1,0 +1,133 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  CALL_BOOLEAN_FIELDS,
+  CALL_ENUM_FIELDS,
+  CALL_INT_FIELDS,
+  CALL_KEY_FIELDS,
+  CALL_PHONE_FIELDS,
+  CALL_STRING_FIELDS,
+  CALL_TIME_FIELDS,
+  callFilterConditions,
+  type CallFilter as CallFilterValue,
+} from '../../db/read/call-filter.js';
+import { callEntity } from '../../db/read/calls.js';
+import type { PageRequest } from '../../db/read/page.js';
+import type { SqlParams } from '../../db/read/sql.js';
+import { builder } from '../builder.js';
+import type { PagePlan } from '../connection.js';
+import { selectedFields } from '../selection.js';
+import {
+  AnsweredByEnum,
+  CallDirectionEnum,
+  CallFireResultEnum,
+  CallFireStateEnum,
+  CallSourceEnum,
+  CallStatusEnum,
+  HangupDispositionEnum,
+  OrderDirectionEnum,
+  PbxResultEnum,
+} from './enums.js';
+import { DateTimeFilter, DecimalFilter, enumFilter, IntFilter, KeyFilter, PhoneNumberFilter, StringFilter } from './filters.js';
+import { decodeNodeId } from './node-id.js';
+
+const ENUM_FILTERS = {
+  source: enumFilter('CallSourceFilter', CallSourceEnum),
+  status: enumFilter('CallStatusFilter', CallStatusEnum),
+  direction: enumFilter('CallDirectionFilter', CallDirectionEnum),
+  answeredBy: enumFilter('AnsweredByFilter', AnsweredByEnum),
+  hangupDisposition: enumFilter('HangupDispositionFilter', HangupDispositionEnum),
+  pbxResult: enumFilter('PbxResultFilter', PbxResultEnum),
+  callfireState: enumFilter('CallFireStateFilter', CallFireStateEnum),
+  callfireFinalResult: enumFilter('CallFireResultFilter', CallFireResultEnum),
+} satisfies Record<keyof typeof CALL_ENUM_FIELDS, unknown>;
+
+const BOOLEAN_DESCRIPTIONS: Record<keyof typeof CALL_BOOLEAN_FIELDS, string> = {
+  isLeg: 'Only legs (true) or only top-level calls (false).',
+  hasRecording: 'Only calls with (true) or without (false) a stored recording.',
+  answered: 'Only answered (true) or unanswered (false) calls.',
+};
+
+type CallFilterInput = Omit<CallFilterValue, 'parentId' | 'AND' | 'OR' | 'NOT'> & {
+  parentId?: string | null;
+  AND?: CallFilterInput[] | null;
+  OR?: CallFilterInput[] | null;
+  NOT?: CallFilterInput | null;
+};
+
+export const CallFilter = builder.inputRef<CallFilterInput>('CallFilter').implement({
+  description:
+    'Narrows a list of calls. Every field given must hold (AND); AND, OR and NOT compose filters. Covers the list filters of FreeClimb, Restcomm (To, From, Status, StartTime ranges, ParentCallSid) and the PBX (date range, number lists, extension ids, duration and bridged-duration ranges).',
+  fields: (t) => ({
+    ...Object.fromEntries(Object.entries(ENUM_FILTERS).map(([name, type]) => [name, t.field({ type, required: false })])),
+    ...Object.fromEntries(Object.keys(CALL_PHONE_FIELDS).map((name) => [name, t.field({ type: PhoneNumberFilter, required: false })])),
+    ...Object.fromEntries(Object.keys(CALL_STRING_FIELDS).map((name) => [name, t.field({ type: StringFilter, required: false })])),
+    ...Object.fromEntries(Object.keys(CALL_KEY_FIELDS).map((name) => [name, t.field({ type: KeyFilter, required: false })])),
+    ...Object.fromEntries(Object.keys(CALL_TIME_FIELDS).map((name) => [name, t.field({ type: DateTimeFilter, required: false })])),
+    ...Object.fromEntries(Object.keys(CALL_INT_FIELDS).map((name) => [name, t.field({ type: IntFilter, required: false })])),
+    ...Object.fromEntries(
+      Object.entries(BOOLEAN_DESCRIPTIONS).map(([name, description]) => [name, t.boolean({ required: false, description })]),
+    ),
+    price: t.field({ type: DecimalFilter, required: false }),
+    parentId: t.id({ required: false, description: 'Only the legs of this call (its global id).' }),
+    AND: t.field({ type: [CallFilter], required: false }),
+    OR: t.field({ type: [CallFilter], required: false }),
+    NOT: t.field({ type: CallFilter, required: false }),
+  }),
+});
+
+/** Global ids in a filter become database ids, recursively. */
+function toFilterValue(input: CallFilterInput | null | undefined): CallFilterValue | null {
+  if (!input) return null;
+  return {
+    ...input,
+    parentId: input.parentId != null ? decodeNodeId(input.parentId, 'Call', 'filter.parentId') ?? '0' : null,
+    AND: input.AND?.map((inner) => toFilterValue(inner)!) ?? null,
+    OR: input.OR?.map((inner) => toFilterValue(inner)!) ?? null,
+    NOT: toFilterValue(input.NOT),
+  };
+}
+
+export function callFilterWhere(input: CallFilterInput | null | undefined) {
+  const filter = toFilterValue(input);
+  return (params: SqlParams) => callFilterConditions(filter, params);
+}
+
+const CallOrderField = builder.enumType('CallOrderField', {
+  values: {
+    START_TIME: { description: 'When the call started.' },
+    END_TIME: { description: 'When the call ended.' },
+    DURATION: { description: 'The call’s duration.' },
+    PRICE: { description: 'The call’s price.' },
+    CREATED_AT: { description: 'When cdrql first stored the call.' },
+  } as const,
+});
+
+export const CallOrder = builder.inputType('CallOrder', {
+  description: 'How a list of calls is ordered; the call’s id breaks ties, so the order is total.',
+  fields: (t) => ({
+    field: t.field({ type: CallOrderField, required: true }),
+    direction: t.field({ type: OrderDirectionEnum, required: true }),
+  }),
+});
+
+export function callOrderSpec(order: { field: keyof typeof callEntity.orders | string; direction: 'ASC' | 'DESC' }) {
+  return {
+    name: `${order.field}_${order.direction}`,
+    column: callEntity.orders[order.field]!,
+    descending: order.direction === 'DESC',
+  };
+}
+
+/** A page of calls as the operation selects it: its fields, and the total only when asked. */
+export function callPageRequest(info: GraphQLResolveInfo, plan: PagePlan, order: ReturnType<typeof callOrderSpec>): Omit<PageRequest, 'where'> {
+  return {
+    entity: callEntity,
+    order: order.column,
+    descending: order.descending,
+    cursor: plan.cursor,
+    backward: plan.backward,
+    limit: plan.size + 1,
+    fields: selectedFields(info, 'Call', ['edges', 'node'], ['nodes']),
+    withTotal: selectedFields(info, 'CallConnection').has('totalCount'),
+  };
+}

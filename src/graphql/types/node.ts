@@ -1,0 +1,43 @@
+import { brandWithType } from '@pothos/core';
+import { callEntity } from '../../db/read/calls.js';
+import { callRecordEntity } from '../../db/read/call-records.js';
+import type { Entity } from '../../db/read/entity.js';
+import { recordingEntity } from '../../db/read/recordings.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { rowById } from '../loaders.js';
+import { selectedFields } from '../selection.js';
+import { parseNodeId } from './node-id.js';
+
+const NODE_TYPES: Record<string, Entity> = { Call: callEntity, CallRecord: callRecordEntity, Recording: recordingEntity };
+
+const MAX_NODES = 100;
+
+async function loadNode(ctx: Context, info: Parameters<typeof selectedFields>[0], globalId: string, argument: string) {
+  const { typename, id } = parseNodeId(globalId, argument);
+  const entity = NODE_TYPES[typename];
+  if (!entity) return null;
+  const row = await rowById(ctx, entity, selectedFields(info, typename)).load(id);
+  if (row) brandWithType(row, typename as never);
+  return row;
+}
+
+builder.queryFields((t) => ({
+  node: t.field({
+    type: builder.nodeInterfaceRef(),
+    nullable: true,
+    description: 'Any object by its global id; null when no such object is visible.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx, info) => loadNode(ctx, info, args.id, 'id'),
+  }),
+  nodes: t.field({
+    type: [builder.nodeInterfaceRef()],
+    nullable: { list: false, items: true },
+    description: `Objects by their global ids, in the order given; null for each id with no visible object. At most ${MAX_NODES} ids.`,
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_root, args, ctx, info) => {
+      if (args.ids.length > MAX_NODES) throw new (class extends Error {})();
+      return Promise.all(args.ids.map((id, index) => loadNode(ctx, info, id, `ids[${index}]`)));
+    },
+  }),
+}));

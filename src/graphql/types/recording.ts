@@ -1,0 +1,159 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { callEntity } from '../../db/read/calls.js';
+import { callRecordEntity } from '../../db/read/call-records.js';
+import { compareDates, compareNumbers, rangeConditions, stringConditions, type RangeFilter, type StringFilter as StringFilterValue } from '../../db/read/filters.js';
+import type { PageRequest } from '../../db/read/page.js';
+import { recordingEntity } from '../../db/read/recordings.js';
+import type { SqlParams } from '../../db/read/sql.js';
+import { builder } from '../builder.js';
+import { planPage, toConnection, type Connection, type ConnectionArgs } from '../connection.js';
+import type { Context } from '../context.js';
+import { loadPage, rowById, type Row } from '../loaders.js';
+import { selectedFields } from '../selection.js';
+import { CallRef, type CallRow } from './call.js';
+import { CallRecordRef, type CallRecordRow } from './call-record.js';
+import { OrderDirectionEnum } from './enums.js';
+import { DateTimeFilter, IntFilter, StringFilter } from './filters.js';
+import { decodeNodeId } from './node-id.js';
+
+export interface RecordingRow extends Row {
+  callId?: string;
+  callRecordId?: string | null;
+  externalId: string | null;
+  name: string | null;
+  recordedAt: string | null;
+  lengthSeconds: number | null;
+  url: string | null;
+}
+
+export const RecordingRef = builder.objectRef<RecordingRow>('Recording');
+
+builder.node(RecordingRef, {
+  description: 'Audio recorded during a call (CallFire RecordingMeta, FreeClimb and Restcomm recordings).',
+  id: { resolve: (recording) => recording.id },
+  fields: (t) => ({
+    externalId: t.exposeString('externalId', { nullable: true, description: 'The platform’s id of the recording.' }),
+    name: t.exposeString('name', { nullable: true, description: 'Its name (RecordingMeta Name).' }),
+    recordedAt: t.expose('recordedAt', { type: 'DateTime', nullable: true, description: 'When it was created (RecordingMeta Created).' }),
+    lengthSeconds: t.exposeInt('lengthSeconds', { nullable: true, description: 'Its length in seconds (LengthInSeconds).' }),
+    url: t.exposeString('url', { nullable: true, description: 'Where the audio can be fetched from the platform.' }),
+    call: t.field({
+      type: CallRef,
+      description: 'The call that was recorded.',
+      resolve: async (recording, _args, ctx, info) =>
+        (await rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(recording.callId!))!,
+    }),
+    callRecord: t.field({
+      type: CallRecordRef,
+      nullable: true,
+      description: 'The attempt during which it was made, when the platform says.',
+      resolve: (recording, _args, ctx, info) =>
+        recording.callRecordId ? rowById<CallRecordRow>(ctx, callRecordEntity, selectedFields(info, 'CallRecord')).load(recording.callRecordId) : null,
+    }),
+  }),
+});
+
+export const RecordingConnection = builder.connectionObject(
+  {
+    type: RecordingRef,
+    name: 'RecordingConnection',
+    description: 'A page of recordings.',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: 'Recordings in the whole list, counted only when this field is selected.',
+        resolve: (connection) => (connection as unknown as Connection<unknown>).totalCount ?? 0,
+      }),
+    }),
+  },
+  { name: 'RecordingEdge' },
+);
+
+const RecordingOrderField = builder.enumType('RecordingOrderField', {
+  values: {
+    RECORDED_AT: { description: 'When the recording was made.' },
+    LENGTH: { description: 'The recording’s length.' },
+  } as const,
+});
+
+export const RecordingOrder = builder.inputType('RecordingOrder', {
+  description: 'How a list of recordings is ordered; the id breaks ties.',
+  fields: (t) => ({
+    field: t.field({ type: RecordingOrderField, required: true }),
+    direction: t.field({ type: OrderDirectionEnum, required: true }),
+  }),
+});
+
+interface RecordingFilterInput {
+  callId?: string | null;
+  name?: StringFilterValue | null;
+  recordedAt?: RangeFilter<Date> | null;
+  lengthSeconds?: RangeFilter<number> | null;
+}
+
+export const RecordingFilter = builder.inputRef<RecordingFilterInput>('RecordingFilter').implement({
+  description: 'Narrows a list of recordings; every field given must hold.',
+  fields: (t) => ({
+    callId: t.id({ required: false, description: 'Only recordings of this call (its global id).' }),
+    name: t.field({ type: StringFilter, required: false }),
+    recordedAt: t.field({ type: DateTimeFilter, required: false }),
+    lengthSeconds: t.field({ type: IntFilter, required: false }),
+  }),
+});
+
+function recordingFilterWhere(filter: RecordingFilterInput | null | undefined) {
+  return (params: SqlParams) => {
+    if (!filter) return [];
+    const out: string[] = [];
+    if (filter.callId != null) out.push(`rec.call_id = ${params.add(decodeNodeId(filter.callId, 'Call', 'filter.callId') ?? '0', 'bigint')}`);
+    if (filter.name) out.push(...stringConditions('filter.name', 'rec.name', filter.name, params));
+    if (filter.recordedAt) out.push(...rangeConditions('filter.recordedAt', 'rec.recorded_at', 'timestamptz', filter.recordedAt, params, compareDates));
+    if (filter.lengthSeconds) out.push(...rangeConditions('filter.lengthSeconds', 'rec.length_seconds', 'int', filter.lengthSeconds, params, compareNumbers));
+    return out;
+  };
+}
+
+type RecordingOrderValue = { field: keyof typeof recordingEntity.orders | string; direction: 'ASC' | 'DESC' };
+
+/** `list` names the list in its cursors, so a cursor of one list is refused by another. */
+export function recordingPageRequest(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  list: string,
+  args: ConnectionArgs & { orderBy?: RecordingOrderValue | null },
+  fallback: RecordingOrderValue,
+) {
+  const order = args.orderBy ?? fallback;
+  const orderName = `${order.field}_${order.direction}`;
+  const plan = planPage(args, ctx.pages, list, orderName);
+  const request: Omit<PageRequest, 'where'> = {
+    entity: recordingEntity,
+    order: recordingEntity.orders[order.field]!,
+    descending: order.direction === 'DESC',
+    cursor: plan.cursor,
+    backward: plan.backward,
+    limit: plan.size + 1,
+    fields: selectedFields(info, 'Recording', ['edges', 'node'], ['nodes']),
+    withTotal: selectedFields(info, 'RecordingConnection').has('totalCount'),
+  };
+  return { plan, request, orderName };
+}
+
+builder.queryField('recordings', (t) =>
+  t.field({
+    type: RecordingConnection,
+    description: 'Recordings, newest first unless ordered otherwise.',
+    args: {
+      first: t.arg.int({ required: false }),
+      after: t.arg.string({ required: false }),
+      last: t.arg.int({ required: false }),
+      before: t.arg.string({ required: false }),
+      filter: t.arg({ type: RecordingFilter, required: false }),
+      orderBy: t.arg({ type: RecordingOrder, required: false, description: 'Default: RECORDED_AT descending.' }),
+    },
+    resolve: async (_root, args, ctx, info) => {
+      const { plan, request, orderName } = recordingPageRequest(ctx, info, 'recordings', args, { field: 'RECORDED_AT', direction: 'DESC' });
+      const page = await loadPage<RecordingRow>(ctx, { ...request, where: recordingFilterWhere(args.filter) });
+      return toConnection(page, plan, 'recordings', orderName);
+    },
+  }),
+);
