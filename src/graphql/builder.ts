@@ -1,4 +1,4 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from './context.js';
 
@@ -27,5 +27,8 @@ export const builder = new SchemaBuilder<{
     pageInfoTypeOptions: { description: 'Where a page sits in its list, for fetching the next or previous one.' },
   },
 });
+
+/** The schema's type parameters, for helpers that take Pothos refs and builders. */
+export type AppTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
 
 builder.queryType({ description: 'Call detail records of the caller’s account.' });

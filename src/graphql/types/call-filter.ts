@@ -24,10 +24,10 @@ import {
   CallSourceEnum,
   CallStatusEnum,
   HangupDispositionEnum,
-  OrderDirectionEnum,
   PbxResultEnum,
 } from './enums.js';
 import { DateTimeFilter, DecimalFilter, enumFilter, IntFilter, KeyFilter, PhoneNumberFilter, StringFilter } from './filters.js';
+import { orderInput } from './lists.js';
 import { decodeNodeId } from './node-id.js';
 
 const ENUM_FILTERS = {
@@ -102,13 +102,7 @@ const CallOrderField = builder.enumType('CallOrderField', {
   } as const,
 });
 
-export const CallOrder = builder.inputType('CallOrder', {
-  description: 'How a list of calls is ordered; the call’s id breaks ties, so the order is total.',
-  fields: (t) => ({
-    field: t.field({ type: CallOrderField, required: true }),
-    direction: t.field({ type: OrderDirectionEnum, required: true }),
-  }),
-});
+export const CallOrder = orderInput('Call', CallOrderField, 'calls');
 
 export function callOrderSpec(order: { field: keyof typeof callEntity.orders | string; direction: 'ASC' | 'DESC' }) {
   return {

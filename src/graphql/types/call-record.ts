@@ -1,11 +1,9 @@
 import type { CallFireResult } from '../../db/generated/enums.js';
-import { callEntity } from '../../db/read/calls.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import { builder } from '../builder.js';
-import { rowById, rowsByKey, type Row } from '../loaders.js';
+import { rowsByKey, type Row } from '../loaders.js';
 import { selectedFields } from '../selection.js';
-import type { CallRow } from './call.js';
-import { CallRef } from './call.js';
+import { CallRef, loadCall } from './call.js';
 import { CallFireResultEnum } from './enums.js';
 import { RecordingRef, type RecordingRow } from './recording.js';
 
@@ -54,8 +52,7 @@ builder.node(CallRecordRef, {
     call: t.field({
       type: CallRef,
       description: 'The call this attempt belongs to.',
-      resolve: async (record, _args, ctx, info) =>
-        (await rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(record.callId!))!,
+      resolve: async (record, _args, ctx, info) => (await loadCall(ctx, info, record.callId!))!,
     }),
     recordings: t.field({
       type: [RecordingRef],

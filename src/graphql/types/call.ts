@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type {
   AnsweredBy,
   CallDirection,
@@ -11,7 +12,8 @@ import type {
 import { callEntity } from '../../db/read/calls.js';
 import { callRecordEntity } from '../../db/read/call-records.js';
 import { builder } from '../builder.js';
-import { planPage, toConnection, type Connection } from '../connection.js';
+import { planPage, toConnection } from '../connection.js';
+import type { Context } from '../context.js';
 import { loadPage, pageByKey, rowById, rowsByKey, type Row } from '../loaders.js';
 import { selectedFields } from '../selection.js';
 import { CallFilter, callFilterWhere, CallOrder, callOrderSpec, callPageRequest } from './call-filter.js';
@@ -26,6 +28,7 @@ import {
   HangupDispositionEnum,
   PbxResultEnum,
 } from './enums.js';
+import { connectionType, pageArgs } from './lists.js';
 import { decodeNodeId } from './node-id.js';
 import { RecordingConnection, recordingPageRequest, RecordingOrder, type RecordingRow } from './recording.js';
 
@@ -127,20 +130,11 @@ const QualityRating = builder.objectRef<NonNullable<CallRow['quality']>>('Qualit
   }),
 });
 
-export const CallConnection = builder.connectionObject(
-  {
-    type: CallRef,
-    name: 'CallConnection',
-    description: 'A page of calls.',
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'Calls in the whole list, counted only when this field is selected.',
-        resolve: (connection) => (connection as unknown as Connection<unknown>).totalCount ?? 0,
-      }),
-    }),
-  },
-  { name: 'CallEdge' },
-);
+export const CallConnection = connectionType(CallRef, 'Call', 'calls');
+
+/** The call with this id, as the operation selects it; null when it is not visible. */
+export const loadCall = (ctx: Context, info: GraphQLResolveInfo, id: string) =>
+  rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(id);
 
 builder.node(CallRef, {
   description: 'One call or call leg, as one telephony platform reported it. Fields are named in cdrql’s terms; each description names the vendor fields it comes from.',
@@ -220,17 +214,13 @@ builder.node(CallRef, {
       type: CallRef,
       nullable: true,
       description: 'The call that created this leg.',
-      resolve: (call, _args, ctx, info) =>
-        call.parentId ? rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(call.parentId) : null,
+      resolve: (call, _args, ctx, info) => (call.parentId ? loadCall(ctx, info, call.parentId) : null),
     }),
     legs: t.field({
       type: CallConnection,
       description: 'The legs this call created, earliest first unless ordered otherwise.',
       args: {
-        first: t.arg.int({ required: false }),
-        after: t.arg.string({ required: false }),
-        last: t.arg.int({ required: false }),
-        before: t.arg.string({ required: false }),
+        ...pageArgs(t.arg),
         orderBy: t.arg({ type: CallOrder, required: false, description: 'Default: START_TIME ascending.' }),
       },
       resolve: async (call, args, ctx, info) => {
@@ -251,10 +241,7 @@ builder.node(CallRef, {
       type: RecordingConnection,
       description: 'Recordings of the call, oldest first unless ordered otherwise.',
       args: {
-        first: t.arg.int({ required: false }),
-        after: t.arg.string({ required: false }),
-        last: t.arg.int({ required: false }),
-        before: t.arg.string({ required: false }),
+        ...pageArgs(t.arg),
         orderBy: t.arg({ type: RecordingOrder, required: false, description: 'Default: RECORDED_AT ascending.' }),
       },
       resolve: async (call, args, ctx, info) => {
@@ -274,7 +261,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx, info) => {
       const id = decodeNodeId(args.id, 'Call', 'id');
-      return id ? rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(id) : null;
+      return id ? loadCall(ctx, info, id) : null;
     },
   }),
   callByExternalId: t.field({
@@ -299,10 +286,7 @@ builder.queryFields((t) => ({
     type: CallConnection,
     description: 'Calls, newest first unless ordered otherwise, narrowed by a filter.',
     args: {
-      first: t.arg.int({ required: false }),
-      after: t.arg.string({ required: false }),
-      last: t.arg.int({ required: false }),
-      before: t.arg.string({ required: false }),
+      ...pageArgs(t.arg),
       filter: t.arg({ type: CallFilter, required: false }),
       orderBy: t.arg({ type: CallOrder, required: false, description: 'Default: START_TIME descending.' }),
     },

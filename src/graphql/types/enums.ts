@@ -8,8 +8,8 @@ import {
   HangupDisposition,
   PbxResult,
 } from '../../db/generated/enums.js';
-import type { EnumRef, SchemaTypes } from '@pothos/core';
-import { builder } from '../builder.js';
+import type { EnumRef } from '@pothos/core';
+import { builder, type AppTypes } from '../builder.js';
 
 type Descriptions<E extends Record<string, string>> = { [K in keyof E]: string };
 
@@ -18,7 +18,7 @@ function enumType<E extends Record<string, string>>(name: string, values: E, des
   const config = Object.fromEntries(
     Object.keys(values).map((key) => [key, { value: key, description: valueDescriptions[key as keyof E] }]),
   );
-  return builder.enumType(name, { description, values: config }) as unknown as EnumRef<SchemaTypes, E[keyof E], E[keyof E]>;
+  return builder.enumType(name, { description, values: config }) as unknown as EnumRef<AppTypes, E[keyof E], E[keyof E]>;
 }
 
 export const CallSourceEnum = enumType('CallSource', CallSource, 'The telephony platform a call record was imported from.', {

@@ -1,25 +1,21 @@
-import type { EnumRef, SchemaTypes } from '@pothos/core';
-import { builder } from '../builder.js';
+import type { EnumRef } from '@pothos/core';
+import { builder, type AppTypes } from '../builder.js';
 
-type SchemaTypesOf<B> = B extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
+const textMatches = (t: PothosSchemaTypes.InputFieldBuilder<AppTypes, 'InputObject'>) => ({
+  eq: t.string({ required: false }),
+  in: t.stringList({ required: false }),
+  startsWith: t.string({ required: false }),
+});
 
 export const StringFilter = builder.inputType('StringFilter', {
   description: 'Matches text exactly, against a list, or by its beginning. Operators combine with AND.',
-  fields: (t) => ({
-    eq: t.string({ required: false }),
-    in: t.stringList({ required: false }),
-    startsWith: t.string({ required: false }),
-  }),
+  fields: textMatches,
 });
 
 export const PhoneNumberFilter = builder.inputType('PhoneNumberFilter', {
   description:
     'Matches a stored E.164 number. Inputs may be formatted as people write them: "+1 (415) 555-" matches every number starting +1415555; digits without a plus are read as E.164 digits.',
-  fields: (t) => ({
-    eq: t.string({ required: false }),
-    in: t.stringList({ required: false }),
-    startsWith: t.string({ required: false }),
-  }),
+  fields: textMatches,
 });
 
 export const KeyFilter = builder.inputType('KeyFilter', {
@@ -63,7 +59,7 @@ export const DateTimeFilter = builder.inputType('DateTimeFilter', {
 });
 
 /** `{ in, notIn }` over one enum. */
-export function enumFilter<Value extends string>(name: string, values: EnumRef<SchemaTypesOf<typeof builder>, Value, Value>) {
+export function enumFilter<Value extends string>(name: string, values: EnumRef<AppTypes, Value, Value>) {
   return builder.inputType(name, {
     description: 'Matches any of the values in `in`, and none of those in `notIn` (a missing value is not in any list).',
     fields: (t) => ({

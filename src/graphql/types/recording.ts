@@ -1,19 +1,18 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { callEntity } from '../../db/read/calls.js';
 import { callRecordEntity } from '../../db/read/call-records.js';
 import { compareDates, compareNumbers, rangeConditions, stringConditions, type RangeFilter, type StringFilter as StringFilterValue } from '../../db/read/filters.js';
 import type { PageRequest } from '../../db/read/page.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import type { SqlParams } from '../../db/read/sql.js';
 import { builder } from '../builder.js';
-import { planPage, toConnection, type Connection, type ConnectionArgs } from '../connection.js';
+import { planPage, toConnection, type ConnectionArgs } from '../connection.js';
 import type { Context } from '../context.js';
 import { loadPage, rowById, type Row } from '../loaders.js';
 import { selectedFields } from '../selection.js';
-import { CallRef, type CallRow } from './call.js';
+import { CallRef, loadCall } from './call.js';
 import { CallRecordRef, type CallRecordRow } from './call-record.js';
-import { OrderDirectionEnum } from './enums.js';
 import { DateTimeFilter, IntFilter, StringFilter } from './filters.js';
+import { connectionType, orderInput, pageArgs } from './lists.js';
 import { decodeNodeId } from './node-id.js';
 
 export interface RecordingRow extends Row {
@@ -40,8 +39,7 @@ builder.node(RecordingRef, {
     call: t.field({
       type: CallRef,
       description: 'The call that was recorded.',
-      resolve: async (recording, _args, ctx, info) =>
-        (await rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(recording.callId!))!,
+      resolve: async (recording, _args, ctx, info) => (await loadCall(ctx, info, recording.callId!))!,
     }),
     callRecord: t.field({
       type: CallRecordRef,
@@ -53,20 +51,7 @@ builder.node(RecordingRef, {
   }),
 });
 
-export const RecordingConnection = builder.connectionObject(
-  {
-    type: RecordingRef,
-    name: 'RecordingConnection',
-    description: 'A page of recordings.',
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'Recordings in the whole list, counted only when this field is selected.',
-        resolve: (connection) => (connection as unknown as Connection<unknown>).totalCount ?? 0,
-      }),
-    }),
-  },
-  { name: 'RecordingEdge' },
-);
+export const RecordingConnection = connectionType(RecordingRef, 'Recording', 'recordings');
 
 const RecordingOrderField = builder.enumType('RecordingOrderField', {
   values: {
@@ -75,13 +60,7 @@ const RecordingOrderField = builder.enumType('RecordingOrderField', {
   } as const,
 });
 
-export const RecordingOrder = builder.inputType('RecordingOrder', {
-  description: 'How a list of recordings is ordered; the id breaks ties.',
-  fields: (t) => ({
-    field: t.field({ type: RecordingOrderField, required: true }),
-    direction: t.field({ type: OrderDirectionEnum, required: true }),
-  }),
-});
+export const RecordingOrder = orderInput('Recording', RecordingOrderField, 'recordings');
 
 interface RecordingFilterInput {
   callId?: string | null;
@@ -143,10 +122,7 @@ builder.queryField('recordings', (t) =>
     type: RecordingConnection,
     description: 'Recordings, newest first unless ordered otherwise.',
     args: {
-      first: t.arg.int({ required: false }),
-      after: t.arg.string({ required: false }),
-      last: t.arg.int({ required: false }),
-      before: t.arg.string({ required: false }),
+      ...pageArgs(t.arg),
       filter: t.arg({ type: RecordingFilter, required: false }),
       orderBy: t.arg({ type: RecordingOrder, required: false, description: 'Default: RECORDED_AT descending.' }),
     },
