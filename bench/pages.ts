@@ -4,6 +4,7 @@
  *   DATABASE_URL=… npm run bench:pages [-- --account acme --runs 50]
  */
 import { parseArgs } from 'node:util';
+import { createApiKey, revokeApiKey } from '../src/auth/api-keys.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
@@ -15,7 +16,8 @@ const runs = Number(values.runs);
 const config = loadConfig();
 if (!config.database.url) throw new Error('Set DATABASE_URL to the benchmark database (npm run db:seed -- --calls 1000000 --accounts 20).');
 const db = await openDatabase(config.database, { logQueries: true });
-const app = createApp({ config, db, logger: createLogger('warn'), accountOf: () => values.account! });
+const app = createApp({ config, db, logger: createLogger('warn') });
+const { key, apiKey } = await createApiKey(db.prisma, { accountId: values.account!, name: 'bench:pages', scopes: ['READ'] }, 'cli');
 let statements = 0;
 db.prisma.$on('query' as never, () => statements++);
 
@@ -40,7 +42,7 @@ async function measure(after: string | undefined) {
   for (let i = 0; i < runs + 5; i += 1) {
     statements = 0;
     const started = performance.now();
-    const response = await app.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { after } }) });
+    const response = await app.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: QUERY, variables: { after } }) });
     const body = (await response.json()) as { errors?: unknown; data: { calls: { edges: unknown[] } } };
     if (body.errors || body.data.calls.edges.length !== 50) throw new Error(JSON.stringify(body.errors ?? 'short page'));
     if (i >= 5) times.push(performance.now() - started);
@@ -56,4 +58,6 @@ const deepPage = await measure(deepCursor);
 process.stdout.write(`| page | p50 ms | p95 ms | SQL statements |\n| --- | --- | --- | --- |\n`);
 process.stdout.write(`| first 50 | ${first.p50} | ${first.p95} | ${first.statements} |\n`);
 process.stdout.write(`| 50 after row ${values.depth} | ${deepPage.p50} | ${deepPage.p95} | ${deepPage.statements} |\n`);
+await revokeApiKey(db.prisma, null, apiKey.id, 'cli');
+await app.dispose();
 await db.close();

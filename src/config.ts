@@ -30,6 +30,30 @@ const environmentSchema = z.object({
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Largest first / last a client may ask for. @default 100 */
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Deepest selection nesting an operation may have. @default 10 */
+  MAX_DEPTH: z.coerce.number().int().min(1).default(10),
+  /** Most aliases in one operation. @default 15 */
+  MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  /** Most cost one operation may have: every field costs 1 per object it is resolved on, and a list multiplies its fields by its page size. @default 20000 */
+  MAX_COST: z.coerce.number().int().min(1).default(20_000),
+  /** Most operations in one batched request. @default 5 */
+  MAX_OPERATIONS: z.coerce.number().int().min(1).default(5),
+  /** Largest request body in bytes. @default 1048576 */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** JSON file mapping operation hashes to documents, for persisted operations. */
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
+  /** Accept only operations from PERSISTED_OPERATIONS_FILE. @default false */
+  PERSISTED_OPERATIONS_ONLY: booleanFromEnv.default(false),
+  /** Answer introspection queries (GraphiQL and codegen need them). @default true */
+  INTROSPECTION: booleanFromEnv.default(true),
+  /** Operations one API key may run per window. @default 600 */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
+  /** @default 60 */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Redis server for rate limits shared by every instance; unset keeps them in memory. */
+  REDIS_URL: z.string().min(1).optional(),
+  /** Seconds a verified API key is remembered; a revocation elsewhere takes up to this long. @default 10 */
+  API_KEY_CACHE_SECONDS: z.coerce.number().min(0).default(10),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -39,11 +63,25 @@ export interface PageLimits {
   maxSize: number;
 }
 
+export interface Limits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxOperations: number;
+  maxBodyBytes: number;
+  persistedOperationsFile: string | undefined;
+  persistedOperationsOnly: boolean;
+  introspection: boolean;
+  rateLimit: { requests: number; windowSeconds: number; redisUrl: string | undefined };
+  apiKeyCacheSeconds: number;
+}
+
 export interface Config {
   database: { url: string | undefined; poolSize: number; pgliteDir: string };
   server: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   seedOnStart: boolean;
   pages: PageLimits;
+  limits: Limits;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   production: boolean;
 }
@@ -61,6 +99,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     server: { port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     seedOnStart: e.SEED_ON_START,
     pages: { defaultSize: Math.min(e.DEFAULT_PAGE_SIZE, e.MAX_PAGE_SIZE), maxSize: e.MAX_PAGE_SIZE },
+    limits: {
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxCost: e.MAX_COST,
+      maxOperations: e.MAX_OPERATIONS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
+      persistedOperationsOnly: e.PERSISTED_OPERATIONS_ONLY,
+      introspection: e.INTROSPECTION,
+      rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, redisUrl: e.REDIS_URL },
+      apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
+    },
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
   };

@@ -39,7 +39,10 @@ describe('the call graph', () => {
   }
 
   async function sqlIds(where: string, orderBy = 'start_time DESC, id DESC', params: unknown[] = []): Promise<string[]> {
-    const rows = await test.db.sql.query<{ call_id: string }>(`SELECT id::text AS call_id FROM calls c WHERE ${where} ORDER BY ${orderBy}`, params);
+    const rows = await test.db.sql.query<{ call_id: string }>(
+      `SELECT id::text AS call_id FROM calls c WHERE account_id = 'acme' AND (${where}) ORDER BY ${orderBy}`,
+      params,
+    );
     return rows.map((row) => row.call_id);
   }
 
@@ -47,7 +50,7 @@ describe('the call graph', () => {
     it('expose every column under GraphQL names, with exact money, UTC times and the original payload', async () => {
       const [row] = await test.db.sql.query<Record<string, any>>(
         `SELECT id::text, external_id, price::text AS price, currency, to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS start,
-                payload, status::text, source::text FROM calls WHERE source = 'RESTCOMM' AND price IS NOT NULL ORDER BY id LIMIT 1`,
+                payload, status::text, source::text FROM calls WHERE account_id = 'acme' AND source = 'RESTCOMM' AND price IS NOT NULL ORDER BY id LIMIT 1`,
       );
       const { data } = await test.gql(
         `query($id: ID!) { call(id: $id) { id externalId source status startTime price { amount currency } payload isLeg answered revision } }`,
@@ -69,7 +72,7 @@ describe('the call graph', () => {
     });
 
     it('find a call by the vendor’s id, and give null for unknown ids', async () => {
-      const [row] = await test.db.sql.query<{ id: string; external_id: string }>(`SELECT id::text, external_id FROM calls WHERE source = 'PBX' LIMIT 1`);
+      const [row] = await test.db.sql.query<{ id: string; external_id: string }>(`SELECT id::text, external_id FROM calls WHERE account_id = 'acme' AND source = 'PBX' LIMIT 1`);
       const { data } = await test.gql(
         `query($x: String!) { found: callByExternalId(source: PBX, externalId: $x) { id } missing: callByExternalId(source: JAMBONZ, externalId: $x) { id } }`,
         { x: row!.external_id },
@@ -79,7 +82,7 @@ describe('the call graph', () => {
 
     it('resolve node(id) and nodes(ids) for every type, in order, with null for unknown ids', async () => {
       const [ids] = await test.db.sql.query<{ call: string; record: string; recording: string }>(
-        `SELECT (SELECT min(id)::text FROM calls) AS call, (SELECT min(id)::text FROM call_records) AS record, (SELECT min(id)::text FROM recordings) AS recording`,
+        `SELECT (SELECT min(id)::text FROM calls WHERE account_id = 'acme') AS call, (SELECT min(id)::text FROM call_records WHERE account_id = 'acme') AS record, (SELECT min(id)::text FROM recordings WHERE account_id = 'acme') AS recording`,
       );
       const wanted = [encodeGlobalID('Recording', ids!.recording), encodeGlobalID('Call', '999999999'), encodeGlobalID('CallRecord', ids!.record), encodeGlobalID('Call', ids!.call)];
       const { data, errors } = await test.gql(
@@ -105,7 +108,7 @@ describe('the call graph', () => {
 
     it('link parents, legs, attempts and recordings both ways', async () => {
       const [leg] = await test.db.sql.query<{ id: string; parent_id: string }>(
-        `SELECT id::text, parent_id::text FROM calls WHERE parent_id IN (SELECT parent_id FROM calls GROUP BY parent_id HAVING count(*) = 3) ORDER BY id LIMIT 1`,
+        `SELECT id::text, parent_id::text FROM calls WHERE account_id = 'acme' AND parent_id IN (SELECT parent_id FROM calls GROUP BY parent_id HAVING count(*) = 3) ORDER BY id LIMIT 1`,
       );
       const { data } = await test.gql(
         `query($id: ID!) { call(id: $id) { parent { id legs { totalCount nodes { id parent { id } } } } } }`,
@@ -116,7 +119,7 @@ describe('the call graph', () => {
       expect(data!.call.parent.legs.nodes.map((n: any) => n.parent.id)).toEqual(Array(3).fill(encodeGlobalID('Call', leg!.parent_id)));
 
       const [recording] = await test.db.sql.query<{ id: string; call_id: string; call_record_id: string }>(
-        `SELECT id::text, call_id::text, call_record_id::text FROM recordings WHERE call_record_id IS NOT NULL ORDER BY id LIMIT 1`,
+        `SELECT id::text, call_id::text, call_record_id::text FROM recordings WHERE account_id = 'acme' AND call_record_id IS NOT NULL ORDER BY id LIMIT 1`,
       );
       const back = await test.gql(
         `query($id: ID!) { node(id: $id) { ... on Recording { call { id records { id recordings { id } } recordings { nodes { id } } } callRecord { id call { id } } } } }`,
@@ -133,7 +136,7 @@ describe('the call graph', () => {
 
     it('order attempts by attempt number and expose IVR answers', async () => {
       const [call] = await test.db.sql.query<{ call_id: string }>(
-        `SELECT call_id::text FROM call_records GROUP BY call_id HAVING count(*) = 3 AND bool_or(jsonb_array_length(question_responses) > 0) ORDER BY call_id LIMIT 1`,
+        `SELECT call_id::text FROM call_records WHERE account_id = 'acme' GROUP BY call_id HAVING count(*) = 3 AND bool_or(jsonb_array_length(question_responses) > 0) ORDER BY call_id LIMIT 1`,
       );
       const { data } = await test.gql(`query($id: ID!) { call(id: $id) { records { attempt result questionResponses { question response } } } }`, {
         id: encodeGlobalID('Call', call!.call_id),
@@ -151,7 +154,7 @@ describe('the call graph', () => {
       ['source and answeredBy', { source: { in: ['RESTCOMM'] }, answeredBy: { in: ['MACHINE'] } }, `source = 'RESTCOMM' AND answered_by = 'MACHINE'`],
       ['hangup disposition', { hangupDisposition: { in: ['UNDETERMINED', 'CALLER_CANCEL'] } }, `hangup_disposition IN ('UNDETERMINED', 'CALLER_CANCEL')`],
       ['pbx result and callfire final result', { OR: [{ pbxResult: { in: ['BRIDGED'] } }, { callfireFinalResult: { in: ['LA'] } }] }, `pbx_result = 'BRIDGED' OR callfire_final_result = 'LA'`],
-      ['fromAddress eq', { fromAddress: { eq: 'alice' } }, `from_address = 'alice'`],
+      ['fromAddress eq', { fromAddress: { eq: '101' } }, `from_address = '101'`],
       ['fromAddress startsWith', { fromAddress: { startsWith: '1' } }, `from_address LIKE '1%'`],
       ['externalId in', { externalId: { in: ['tie-1', 'tie-2', 'nope'] } }, `external_id IN ('tie-1', 'tie-2')`],
       ['callerName startsWith', { callerName: { startsWith: 'ALICE' } }, `caller_name LIKE 'ALICE%'`],
@@ -175,7 +178,7 @@ describe('the call graph', () => {
     });
 
     it('matches phone numbers however they are written', async () => {
-      const [sample] = await test.db.sql.query<{ from_number: string }>(`SELECT from_number FROM calls WHERE from_number LIKE '+1%' ORDER BY id LIMIT 1`);
+      const [sample] = await test.db.sql.query<{ from_number: string }>(`SELECT from_number FROM calls WHERE account_id = 'acme' AND from_number LIKE '+1%' ORDER BY id LIMIT 1`);
       const number = sample!.from_number;
       const typed = `+1 (${number.slice(2, 5)}) ${number.slice(5, 8)}-`;
       expect(await listAll({ filter: { fromNumber: { startsWith: typed } } })).toEqual(await sqlIds(`from_number LIKE $1`, undefined, [`${number.slice(0, 8)}%`]));
@@ -185,7 +188,7 @@ describe('the call graph', () => {
     });
 
     it('finds the legs of a parent given by its global id', async () => {
-      const [parent] = await test.db.sql.query<{ parent_id: string }>(`SELECT parent_id::text FROM calls WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1`);
+      const [parent] = await test.db.sql.query<{ parent_id: string }>(`SELECT parent_id::text FROM calls WHERE account_id = 'acme' AND parent_id IS NOT NULL ORDER BY id LIMIT 1`);
       expect(await listAll({ filter: { parentId: encodeGlobalID('Call', parent!.parent_id) } })).toEqual(await sqlIds(`parent_id = ${parent!.parent_id}`));
     });
 
@@ -335,11 +338,12 @@ describe('the call graph', () => {
 describe('scoped to one account', () => {
   let test: TestApp;
   beforeAll(async () => {
-    test = await createTestApp({ accountId: 'acme' });
+    test = await createTestApp();
   });
   afterAll(() => test.drop());
 
   it('reads a deep page with the same index range scan as the first page', async () => {
+    await test.gql(PAGE, { first: 1 }); // the key is verified once, then remembered
     const first = await test.recordQueries(() => test.gql(PAGE, { first: 20 }));
     let after: string | undefined;
     for (let page = 0; page < 5; page += 1) {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_KEYS } from '../src/db/seed/demo-keys.js';
 import { createServerDatabase } from './helpers/database.js';
 import { graphql, runCli, startServer } from './helpers/process.js';
 
@@ -34,7 +35,8 @@ describe('npm start on the embedded database', () => {
     const server = await startServer({ PGLITE_DIR: dir });
     const body = JSON.stringify({ query: COUNT });
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+      const headers = { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${DEMO_KEYS[0].key}` };
+      const req = request(`${server.url}/graphql`, { method: 'POST', headers }, (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
         res.on('end', () => resolve({ status: res.statusCode!, body: text }));
@@ -128,7 +130,7 @@ describe('db:migrate and db:seed', () => {
     try {
       const migrate = runCli('migrate', [], { PGLITE_DIR: dir });
       expect(await migrate.exited).toBe(0);
-      expect(migrate.output()).toMatch(/applied 20261123000000_init\napplied 20261123010000_order_indexes/);
+      expect(migrate.output()).toMatch(/applied 20261123000000_init\napplied 20261123010000_order_indexes\napplied 20261123020000_api_keys_audit/);
       const seed = runCli('seed', ['--calls', '120', '--accounts', '3'], { PGLITE_DIR: dir });
       expect(await seed.exited).toBe(0);
       expect(seed.output()).toMatch(/3 accounts, 120 calls, \d+ call records, \d+ recordings in [\d.]+ s \(\d+ rows\/s\)/);

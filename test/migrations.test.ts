@@ -23,6 +23,7 @@ const tableName = (model: Model) => model.dbName ?? model.name;
 
 /** The PostgreSQL type Prisma creates for a scalar field, as format_type() prints it. */
 function expectedType(field: Model['fields'][number]): string {
+  if (field.isList) return `${expectedType({ ...field, isList: false })}[]`;
   if (field.kind === 'enum') return /[A-Z]/.test(field.type) ? `"${field.type}"` : field.type;
   const [native, args = []] = (field.nativeType ?? []) as [string?, string[]?];
   switch (native ?? field.type) {
@@ -32,6 +33,8 @@ function expectedType(field: Model['fields'][number]): string {
       return 'timestamp(3) without time zone';
     case 'VarChar':
       return `character varying(${args[0]})`;
+    case 'Char':
+      return `character(${args[0]})`;
     case 'Decimal':
       return `numeric(${args.length ? args.join(',') : '65,30'})`;
     case 'JsonB':
@@ -60,7 +63,8 @@ function expectedShape() {
         table: tableName(model),
         column: f.dbName ?? f.name,
         type: expectedType(f),
-        nullable: !f.isRequired,
+        // Prisma creates scalar list columns without NOT NULL, whatever the field says.
+        nullable: f.isList || !f.isRequired,
         hasDefault: f.hasDefaultValue,
       })),
   );

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
+import { activeDemoKeys } from '../db/seed/demo-keys.js';
 import { isEmpty, seedDatabase } from '../db/seed/index.js';
 import { createLogger } from '../logger.js';
 import { createApp } from '../server/app.js';
@@ -21,7 +22,10 @@ runCli(async () => {
     logger.info(`seeded demo data: ${report.accounts} accounts, ${report.calls} calls in ${report.seconds.toFixed(1)} s`);
   }
 
-  const listening = await listen(createApp({ config, db, logger }), config.server);
+  const demoKeys = await activeDemoKeys(db.sql);
+  const app = createApp({ config, db, logger, graphiqlKey: demoKeys[0]?.key });
+  const listening = await listen(app, config.server);
+  for (const demo of demoKeys) logger.info(`demo API key of account ${demo.accountId}: ${demo.key}`);
   logger.info(`GraphiQL at ${listening.url}/graphql (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
   let stopping = false;
@@ -30,6 +34,7 @@ runCli(async () => {
     stopping = true;
     logger.info(`${signal}: finishing in-flight requests`);
     await listening.close();
+    await app.dispose();
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -1,9 +1,12 @@
 import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
 import type { Context } from './context.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
+  AuthScopes: { read: boolean; write: boolean; admin: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     Decimal: { Input: string; Output: string };
@@ -13,7 +16,18 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [RelayPlugin],
+  plugins: [ScopeAuthPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      read: ctx.credentials.scopes.has('READ'),
+      write: ctx.credentials.scopes.has('WRITE'),
+      admin: ctx.credentials.scopes.has('ADMIN'),
+    }),
+    unauthorizedError: (_parent, _ctx, info) =>
+      new GraphQLError(`This API key may not use ${info.parentType.name}.${info.fieldName}: it lacks the scope it needs.`, {
+        extensions: { code: 'FORBIDDEN' },
+      }),
+  },
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -31,4 +45,5 @@ export const builder = new SchemaBuilder<{
 /** The schema's type parameters, for helpers that take Pothos refs and builders. */
 export type AppTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
 
-builder.queryType({ description: 'Call detail records of the caller’s account.' });
+builder.queryType({ description: 'Call detail records of the caller’s account.', authScopes: { read: true } });
+builder.mutationType({ description: 'Changes to the caller’s account.' });

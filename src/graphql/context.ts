@@ -1,25 +1,33 @@
 import DataLoader from 'dataloader';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { PageLimits } from '../config.js';
+import type { Credentials } from '../auth/api-keys.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Database } from '../db/client.js';
 
 export interface AppServices {
   db: Database;
   pages: PageLimits;
-  /** The account a request may see; null sees every account. */
-  accountOf(request: Request): string | null;
+  authenticator: Authenticator;
+  /** The verified credentials of a request (set by the authentication plugin before execution). */
+  credentialsOf(request: Request): Credentials;
 }
 
 /** Built fresh for every request: loaders and their caches live exactly one request. */
 export function createContextFactory(services: AppServices) {
-  return (initial: YogaInitialContext) => ({
-    ...initial,
-    db: services.db,
-    pages: services.pages,
-    /** The account whose data the request may see; null sees every account. */
-    accountId: services.accountOf(initial.request),
-    loaders: new Map<string, DataLoader<string, unknown>>(),
-  });
+  return (initial: YogaInitialContext) => {
+    const credentials = services.credentialsOf(initial.request);
+    return {
+      ...initial,
+      db: services.db,
+      pages: services.pages,
+      authenticator: services.authenticator,
+      credentials,
+      /** The only account whose data this request sees. */
+      accountId: credentials.accountId,
+      loaders: new Map<string, DataLoader<string, unknown>>(),
+    };
+  };
 }
 
 export type Context = ReturnType<ReturnType<typeof createContextFactory>>;

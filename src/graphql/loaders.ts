@@ -14,12 +14,12 @@ async function queryOne<T>(db: Database, query: { sql: string; params: unknown[]
   return rows[0]!;
 }
 
-/** The account condition every statement carries; the single place that scopes reads. */
+/**
+ * The account condition every statement carries: the single place where reads are scoped, so no
+ * query, node lookup, relation, filter or count can reach another account's rows.
+ */
 export function scoped(ctx: Context, entity: Entity, more: (params: SqlParams) => string[] = () => []) {
-  return (params: SqlParams) => [
-    ...(ctx.accountId === null ? [] : [`${entity.alias}.account_id = ${params.add(ctx.accountId)}`]),
-    ...more(params),
-  ];
+  return (params: SqlParams) => [`${entity.alias}.account_id = ${params.add(ctx.accountId)}`, ...more(params)];
 }
 
 /** Every loaded row has its id; page rows carry their `_cursor`, grouped rows their `_key`. */

@@ -6,5 +6,6 @@ import './types/call.js';
 import './types/call-record.js';
 import './types/recording.js';
 import './types/node.js';
+import './types/api-key.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

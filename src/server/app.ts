@@ -1,30 +1,63 @@
-import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { readFileSync } from 'node:fs';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { createAuthenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createContextFactory } from '../graphql/context.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
+import { useApiKeys, useBodyLimit, useCostLimit } from './plugins.js';
+import { createRateLimiter } from './rate-limit.js';
 
 export interface AppOptions {
   config: Config;
   db: Database;
   logger: Logger;
-  /** Which account a request sees; by default every account. */
-  accountOf?: (request: Request) => string | null;
+  /** A key GraphiQL sends by default (the demo key), so a visitor can run queries at once. */
+  graphiqlKey?: string;
+}
+
+const ENDPOINT = '/graphql';
+/** Items a plain list is assumed to hold when an operation's cost is estimated. */
+const LIST_SIZE_ESTIMATE = 10;
+
+function persistedOperations(limits: Config['limits']): Plugin[] {
+  if (!limits.persistedOperationsFile && !limits.persistedOperationsOnly) return [];
+  const store: Record<string, string> = limits.persistedOperationsFile ? JSON.parse(readFileSync(limits.persistedOperationsFile, 'utf8')) : {};
+  return [usePersistedOperations({ getPersistedOperation: (id) => store[id] ?? null, allowArbitraryOperations: !limits.persistedOperationsOnly })];
 }
 
 /** The whole HTTP application, without a listener: tests call `app.fetch` directly. */
-export function createApp({ config, db, logger, accountOf = () => null }: AppOptions) {
+export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
+  const { limits } = config;
+  const authenticator = createAuthenticator(db.prisma, limits.apiKeyCacheSeconds);
+  const rateLimiter = createRateLimiter(limits.rateLimit);
+  const apiKeys = useApiKeys(authenticator, rateLimiter, limits.rateLimit);
   return createYoga({
     schema,
-    context: createContextFactory({ db, pages: config.pages, accountOf }),
-    graphqlEndpoint: '/graphql',
+    context: createContextFactory({ db, pages: config.pages, authenticator, credentialsOf: apiKeys.credentialsOf }),
+    graphqlEndpoint: ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'cdrql' },
+    graphiql: {
+      title: 'cdrql',
+      ...(graphiqlKey ? { headers: JSON.stringify({ Authorization: `Bearer ${graphiqlKey}` }, null, 2) } : {}),
+    },
     maskedErrors: config.production ? true : { isDev: true },
+    batching: { limit: limits.maxOperations },
     logging: logger,
     plugins: [
+      useBodyLimit(limits.maxBodyBytes, ENDPOINT),
+      apiKeys.plugin,
+      ...persistedOperations(limits),
+      ...(limits.introspection ? [] : [useDisableIntrospection()]),
+      maxDepthPlugin({ n: limits.maxDepth, exposeLimits: true, flattenFragments: true }),
+      maxAliasesPlugin({ n: limits.maxAliases, exposeLimits: true }),
+      useCostLimit(limits.maxCost, { defaultPageSize: config.pages.defaultSize, listSize: LIST_SIZE_ESTIMATE }),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
@@ -36,6 +69,7 @@ export function createApp({ config, db, logger, accountOf = () => null }: AppOpt
           }
         },
       }),
+      { onDispose: () => rateLimiter.close() },
     ],
   });
 }

@@ -1,8 +1,9 @@
+import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/server/app.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
 import type { SeedOptions } from '../../src/db/seed/index.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface GraphQLResponse<Data = Record<string, any>> {
   data?: Data | null;
@@ -16,6 +17,10 @@ export interface Statement {
 
 export interface TestApp extends TestDatabase {
   app: App;
+  /** The API key gql() sends: all scopes on the test's account. */
+  key: string;
+  /** Posts a JSON body to /graphql with the key, unless `headers` override the authorization. */
+  post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Posts one operation to the real server (app.fetch, no port) and returns the parsed body. */
   gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
   /** SQL statements Prisma ran while `work` ran, and their parameters. */
@@ -27,24 +32,44 @@ export interface TestApp extends TestDatabase {
   explain(statement: Statement): Promise<string>;
 }
 
-export async function createTestApp(options: { seed?: SeedOptions; accountId?: string } = {}): Promise<TestApp> {
-  const database = await createTestDatabase({ seed: options.seed ?? {} });
-  const config = loadConfig({ NODE_ENV: 'test' });
-  const app = createApp({ config, db: database.db, logger: createLogger('silent'), accountOf: () => options.accountId ?? null });
+export interface TestAppOptions {
+  seed?: SeedOptions;
+  /** The account whose key gql() sends. @default acme */
+  accountId?: string;
+  /** Settings on top of the defaults, as environment variables. */
+  env?: Record<string, string>;
+  /** Reuse this database instead of making one (several apps on one database). */
+  database?: TestDatabase;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase({ seed: options.seed ?? {} }));
+  const config = loadConfig({ NODE_ENV: 'test', ...options.env });
+  const app = createApp({ config, db: database.db, logger: createLogger('silent') });
+  const { key } = await createApiKey(
+    database.db.prisma,
+    { accountId: options.accountId ?? 'acme', name: 'test', scopes: ['READ', 'WRITE', 'ADMIN'] },
+    'cli',
+  );
   let recording: Statement[] | undefined;
   database.db.prisma.$on('query' as never, (event: { query: string; params: string }) =>
     recording?.push({ query: event.query, params: JSON.parse(event.params) as unknown[] }),
   );
+  const post = async (body: unknown, headers: Record<string, string> = {}) =>
+    app.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
+      body: JSON.stringify(body),
+    });
   return {
     ...database,
     app,
-    gql: async (query, variables) => {
-      const response = await app.fetch('http://test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return response.json();
+    key,
+    post,
+    gql: async (query, variables) => (await post({ query, variables })).json(),
+    drop: async () => {
+      await app.dispose();
+      if (!options.database) await database.drop();
     },
     explain: (statement) =>
       database.db.sql.transaction(async (tx) => {

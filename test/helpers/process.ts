@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEMO_KEYS } from '../../src/db/seed/demo-keys.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -59,10 +60,11 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   };
 }
 
-export async function graphql(url: string, query: string): Promise<any> {
+/** Posts a query with the demo key of the acme account. */
+export async function graphql(url: string, query: string, key: string = DEMO_KEYS[0].key): Promise<any> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query }),
   });
   return response.json();

@@ -1,4 +1,5 @@
 import type { SqlDriver, SqlExecutor } from '../sql-driver.js';
+import { insertDemoKeys } from './demo-keys.js';
 import { generateSeed, seedAccounts, type Row } from './generator.js';
 
 export interface SeedOptions {
@@ -48,6 +49,7 @@ export async function seedDatabase(sql: SqlDriver, options: SeedOptions = {}): P
   await sql.transaction(async (tx) => {
     await tx.query('DELETE FROM accounts WHERE id = ANY($1::text[])', [accounts.map((account) => account.id)]);
     await insertRows(tx, 'accounts', accounts.map((account) => ({ ...account, created_at: SEED_UNTIL.toISOString() })));
+    await insertDemoKeys(tx, accounts.map((account) => account.id));
     const firstIds = {
       call: await nextId(tx, 'calls'),
       callRecord: await nextId(tx, 'call_records'),

@@ -14,7 +14,7 @@ import { builder, type AppTypes } from '../builder.js';
 type Descriptions<E extends Record<string, string>> = { [K in keyof E]: string };
 
 /** A GraphQL enum over one of the data model's enums, with a description per value. */
-function enumType<E extends Record<string, string>>(name: string, values: E, description: string, valueDescriptions: Partial<Descriptions<E>> = {}) {
+export function enumType<E extends Record<string, string>>(name: string, values: E, description: string, valueDescriptions: Partial<Descriptions<E>> = {}) {
   const config = Object.fromEntries(
     Object.keys(values).map((key) => [key, { value: key, description: valueDescriptions[key as keyof E] }]),
   );

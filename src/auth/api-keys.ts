@@ -1,0 +1,80 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyScope } from '../db/generated/enums.js';
+import type { PrismaClient } from '../db/generated/client.js';
+import { recordAudit, type Actor } from './audit.js';
+
+/**
+ * API keys look like `cdrql_<id>_<secret>`: the prefix lets secret scanners and people recognise
+ * them, the id finds the row, and only the sha256 of the whole key is stored. The secret carries
+ * 256 random bits, so a fast hash is enough (there is nothing to brute-force).
+ */
+export const KEY_PATTERN = /^cdrql_([a-z0-9]{12})_([A-Za-z0-9_-]{32,})$/;
+
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export interface ApiKeyInfo {
+  id: string;
+  accountId: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** What a verified key lets a request do. */
+export interface Credentials {
+  keyId: string;
+  accountId: string;
+  scopes: ReadonlySet<ApiKeyScope>;
+}
+
+const INFO = { id: true, accountId: true, name: true, scopes: true, createdAt: true, revokedAt: true } as const;
+
+export function newKey(id = randomBytes(6).toString('hex'), secret = randomBytes(32).toString('base64url')): { id: string; key: string } {
+  return { id, key: `cdrql_${id}_${secret}` };
+}
+
+/** Creates a key; the returned `key` is the only time the secret is ever shown. */
+export async function createApiKey(
+  prisma: PrismaClient,
+  input: { accountId: string; name: string; scopes: ApiKeyScope[] },
+  actor: Actor,
+  generated = newKey(),
+): Promise<{ key: string; apiKey: ApiKeyInfo }> {
+  const apiKey = await prisma.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { id: generated.id, accountId: input.accountId, name: input.name, scopes: input.scopes, secretHash: hashKey(generated.key) },
+      select: INFO,
+    });
+    await recordAudit(tx, { accountId: input.accountId, actor, action: 'apiKey.create', target: created.id, details: { name: input.name, scopes: input.scopes } });
+    return created;
+  });
+  return { key: generated.key, apiKey };
+}
+
+/** Revokes a key of the account; null when the account has no such key. Revoking twice keeps the first time. */
+export async function revokeApiKey(prisma: PrismaClient, accountId: string | null, id: string, actor: Actor): Promise<ApiKeyInfo | null> {
+  return prisma.$transaction(async (tx) => {
+    const found = await tx.apiKey.findFirst({ where: { id, ...(accountId ? { accountId } : {}) }, select: INFO });
+    if (!found) return null;
+    if (found.revokedAt) return found;
+    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, select: INFO });
+    await recordAudit(tx, { accountId: found.accountId, actor, action: 'apiKey.revoke', target: id });
+    return revoked;
+  });
+}
+
+export function listApiKeys(prisma: PrismaClient, accountId?: string): Promise<ApiKeyInfo[]> {
+  return prisma.apiKey.findMany({ where: accountId ? { accountId } : {}, select: INFO, orderBy: [{ accountId: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] });
+}
+
+/** The credentials of a well-formed, known, unrevoked key; null for anything else. */
+export async function verifyApiKey(prisma: PrismaClient, key: string): Promise<Credentials | null> {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return null;
+  const row = await prisma.apiKey.findUnique({ where: { id: match[1]! }, select: { id: true, accountId: true, scopes: true, secretHash: true, revokedAt: true } });
+  if (!row || row.revokedAt) return null;
+  const presented = Buffer.from(hashKey(key), 'hex');
+  if (!timingSafeEqual(presented, Buffer.from(row.secretHash, 'hex'))) return null;
+  return { keyId: row.id, accountId: row.accountId, scopes: new Set(row.scopes) };
+}

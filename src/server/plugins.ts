@@ -1,0 +1,95 @@
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Credentials } from '../auth/api-keys.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Limits } from '../config.js';
+import { operationCost, type CostOptions } from '../graphql/cost.js';
+import type { RateLimiter } from './rate-limit.js';
+
+const errorBody = (message: string, code: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] });
+
+/**
+ * Refuses a request body over `maxBytes` before it is read. The size comes from Content-Length,
+ * so a POST without one is refused too (every HTTP client sends it for a JSON body).
+ */
+export function useBodyLimit(maxBytes: number, endpoint: string): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'POST' || url.pathname !== endpoint) return;
+      const length = request.headers.get('content-length');
+      const respond = (status: number, message: string, code: string) =>
+        endResponse(new fetchAPI.Response(errorBody(message, code, { maxBytes }), { status, headers: { 'content-type': 'application/json' } }));
+      if (length === null) return respond(411, 'A request body needs a Content-Length header.', 'LENGTH_REQUIRED');
+      if (Number(length) > maxBytes) return respond(413, `The request body is ${length} bytes; the limit is ${maxBytes}.`, 'PAYLOAD_TOO_LARGE');
+    },
+  };
+}
+
+/**
+ * Authenticates every GraphQL operation by its API key and counts it against the key's rate
+ * limit, before the operation is parsed or validated. The verified credentials are kept per
+ * request for the context.
+ */
+export function useApiKeys(authenticator: Authenticator, rateLimiter: RateLimiter, rateLimit: Limits['rateLimit']) {
+  const credentialsByRequest = new WeakMap<Request, Credentials>();
+  const plugin: Plugin = {
+    async onParams({ request, setResult }) {
+      const authentication = await authenticator.authenticate(request.headers.get('authorization'));
+      if (!authentication.ok) {
+        setResult({
+          errors: [
+            new GraphQLError(authentication.reason, {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="cdrql"' } } },
+            }),
+          ],
+        });
+        return;
+      }
+      const decision = await rateLimiter.consume(authentication.credentials.keyId);
+      if (!decision.allowed) {
+        setResult({
+          errors: [
+            new GraphQLError(
+              `This API key has used its ${rateLimit.requests} operations per ${rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s.`,
+              {
+                extensions: {
+                  code: 'RATE_LIMITED',
+                  retryAfterSeconds: decision.retryAfterSeconds,
+                  http: { status: 429, headers: { 'Retry-After': String(decision.retryAfterSeconds) } },
+                },
+              },
+            ),
+          ],
+        });
+        return;
+      }
+      credentialsByRequest.set(request, authentication.credentials);
+    },
+  };
+  const credentialsOf = (request: Request): Credentials => {
+    const credentials = credentialsByRequest.get(request);
+    if (!credentials) throw new Error('The request reached execution without credentials.');
+    return credentials;
+  };
+  return { plugin, credentialsOf };
+}
+
+/** Refuses an operation whose cost (see graphql/cost.ts) is over `maxCost`, before it runs. */
+export function useCostLimit(maxCost: number, options: CostOptions): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const cost = operationCost(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, options);
+      if (cost > maxCost) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(
+              `The operation would cost ${cost}, over the limit of ${maxCost}: ask for smaller pages (first / last) or fewer nested lists.`,
+              { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost } },
+            ),
+          ],
+        });
+      }
+    },
+  };
+}
