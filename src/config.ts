@@ -34,8 +34,8 @@ const environmentSchema = z.object({
   MAX_DEPTH: z.coerce.number().int().min(1).default(10),
   /** Most aliases in one operation. @default 15 */
   MAX_ALIASES: z.coerce.number().int().min(0).default(15),
-  /** Most cost one operation may have: every field costs 1 per object it is resolved on, and a list multiplies its fields by its page size. @default 20000 */
-  MAX_COST: z.coerce.number().int().min(1).default(20_000),
+  /** Most cost one operation may have: every field costs 1 per object it is resolved on, and a list multiplies its fields by its page size. @default 25000 */
+  MAX_COST: z.coerce.number().int().min(1).default(25_000),
   /** Most operations in one batched request. @default 5 */
   MAX_OPERATIONS: z.coerce.number().int().min(1).default(5),
   /** Largest request body in bytes. @default 1048576 */

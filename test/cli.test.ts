@@ -22,9 +22,12 @@ describe('npm start on the embedded database', () => {
     try {
       expect(server.output()).toContain(`database: embedded PGlite at ${dir}`);
       expect(server.output()).toMatch(/seeded demo data: 2 accounts, 400 calls/);
+      for (const demo of DEMO_KEYS) expect(server.output()).toContain(`demo API key of account ${demo.accountId}: ${demo.key}`);
       const body = await graphql(server.url, COUNT);
       expect(body.data.calls.edges).toHaveLength(100);
       expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+      const graphiql = await (await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } })).text();
+      expect(graphiql).toContain(`Bearer ${DEMO_KEYS[0].key}`);
     } finally {
       expect(await server.stop()).toBe(0);
     }
@@ -120,6 +123,45 @@ describe('DATABASE_URL', () => {
       }
     } finally {
       await database.drop();
+    }
+  });
+});
+
+describe('npm run keys', () => {
+  it('creates, lists and revokes keys, and a revoked key is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));
+    try {
+      expect(await runCli('seed', ['--calls', '20'], { PGLITE_DIR: dir }).exited).toBe(0);
+      const create = runCli('keys', ['create', '--account', 'acme', '--name', 'nightly import', '--scopes', 'read,write'], { PGLITE_DIR: dir });
+      expect(await create.exited).toBe(0);
+      const [, id, key] = /created ([a-z0-9]{12}) for acme \(read, write\)\n(cdrql_\S+)\n/.exec(create.output()) ?? [];
+      expect(key).toMatch(/^cdrql_[a-z0-9]{12}_/);
+      const list = runCli('keys', ['list', '--account', 'acme'], { PGLITE_DIR: dir });
+      expect(await list.exited).toBe(0);
+      expect(list.output()).toMatch(new RegExp(`${id}\tacme\tnightly import\tread,write\t.+\tactive`));
+      expect(list.output()).not.toContain(key!.slice(20));
+
+      const server = await startServer({ PGLITE_DIR: dir });
+      expect((await graphql(server.url, COUNT, key)).data.calls.edges.length).toBeGreaterThan(0);
+      await server.stop();
+      const revoke = runCli('keys', ['revoke', id!], { PGLITE_DIR: dir });
+      expect(await revoke.exited).toBe(0);
+      expect(revoke.output()).toContain(`revoked ${id} of acme`);
+      const again = await startServer({ PGLITE_DIR: dir });
+      try {
+        expect((await graphql(again.url, COUNT, key)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      } finally {
+        await again.stop();
+      }
+
+      const bad = runCli('keys', ['create', '--account', 'acme', '--name', 'x', '--scopes', 'read,root'], { PGLITE_DIR: dir });
+      expect(await bad.exited).toBe(1);
+      expect(bad.output()).toContain('error: --scopes takes read, write and admin');
+      const missing = runCli('keys', ['create', '--account', 'nobody', '--name', 'x'], { PGLITE_DIR: dir });
+      expect(await missing.exited).toBe(1);
+      expect(missing.output()).toContain('error: There is no account "nobody".');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

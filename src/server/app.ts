@@ -23,7 +23,7 @@ export interface AppOptions {
 
 const ENDPOINT = '/graphql';
 /** Items a plain list is assumed to hold when an operation's cost is estimated. */
-const LIST_SIZE_ESTIMATE = 10;
+const LIST_SIZE_ESTIMATE = 5;
 
 function persistedOperations(limits: Config['limits']): Plugin[] {
   if (!limits.persistedOperationsFile && !limits.persistedOperationsOnly) return [];

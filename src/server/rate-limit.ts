@@ -20,7 +20,7 @@ export function createRateLimiter({ requests, windowSeconds, redisUrl }: Limits[
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract = memory;
   if (redisUrl) {
-    redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     redis.on('error', () => {});
     limiter = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory });
   }
