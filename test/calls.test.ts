@@ -101,9 +101,11 @@ describe('the call graph', () => {
       expect(data!.wrongType).toBeNull();
     });
 
-    it('reject an id that is not one this API issued', async () => {
+    it('reject an id that is not one this API issued, and more than 100 ids', async () => {
       const { errors } = await test.gql(`{ node(id: "bm9wZQ") { id } }`);
       expect(errors?.[0]).toMatchObject({ message: 'id: "bm9wZQ" is not an id this API issued.', extensions: { code: 'BAD_USER_INPUT' } });
+      const many = await test.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, (_, i) => encodeGlobalID('Call', String(i + 1))) });
+      expect(many.errors?.[0]).toMatchObject({ message: 'ids: at most 100 ids per request; got 101.', extensions: { code: 'BAD_USER_INPUT' } });
     });
 
     it('link parents, legs, attempts and recordings both ways', async () => {

@@ -3,6 +3,7 @@ import { callEntity } from '../../db/read/calls.js';
 import { callRecordEntity } from '../../db/read/call-records.js';
 import type { Entity } from '../../db/read/entity.js';
 import { recordingEntity } from '../../db/read/recordings.js';
+import { UserInputError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { rowById } from '../loaders.js';
@@ -36,7 +37,7 @@ builder.queryFields((t) => ({
     description: `Objects by their global ids, in the order given; null for each id with no visible object. At most ${MAX_NODES} ids.`,
     args: { ids: t.arg.idList({ required: true }) },
     resolve: (_root, args, ctx, info) => {
-      if (args.ids.length > MAX_NODES) throw new (class extends Error {})();
+      if (args.ids.length > MAX_NODES) throw new UserInputError(`ids: at most ${MAX_NODES} ids per request; got ${args.ids.length}.`, { argument: 'ids' });
       return Promise.all(args.ids.map((id, index) => loadNode(ctx, info, id, `ids[${index}]`)));
     },
   }),
