@@ -7,5 +7,6 @@ import './types/call-record.js';
 import './types/recording.js';
 import './types/node.js';
 import './types/api-key.js';
+import './types/import.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,137 @@
+import { Readable } from 'node:stream';
+import { recordAudit } from '../../auth/audit.js';
+import type { CountryCode } from 'libphonenumber-js';
+import { native } from '../../importers/formats/native.js';
+import { importCalls, type FormatName, type ImportSummary } from '../../importers/import.js';
+import { RecordError } from '../../importers/normalize.js';
+import { InputError } from '../../importers/read.js';
+import { writeBatch } from '../../importers/writer.js';
+import { UserInputError } from '../../errors.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { AnsweredByEnum, CallDirectionEnum, CallStatusEnum } from './enums.js';
+
+/** Records one request may import; larger imports belong to the CLI. */
+export const MAX_IMPORT_RECORDS = 1000;
+
+const ImportFormatEnum = builder.enumType('ImportFormat', {
+  description: 'The vendor document formats cdrql reads.',
+  values: {
+    FREECLIMB: { value: 'freeclimb', description: 'FreeClimb call JSON: one call or a list page.' },
+    RESTCOMM: { value: 'restcomm', description: 'Restcomm / Twilio-style calls JSON: one call or a page.' },
+    PBX: { value: 'pbx', description: 'The hosted PBX calls JSON ({ calls, page, per_page, order }).' },
+    CALLFIRE: { value: 'callfire', description: 'CallFire call XML (r:Resource, n:CallFinished) or its JSON rendering.' },
+    JAMBONZ: { value: 'jambonz', description: 'jambonz calls JSON: one call or an array.' },
+  } as const,
+});
+
+const ImportProblem = builder.objectRef<ImportSummary['problems'][number]>('ImportProblem').implement({
+  description: 'A record that was not imported, and why.',
+  fields: (t) => ({
+    position: t.exposeInt('position', { description: '1-based position of the record in the input.' }),
+    externalId: t.exposeString('externalId', { nullable: true, description: 'The vendor’s id of the call, when the record has one.' }),
+    message: t.exposeString('message'),
+  }),
+});
+
+const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: boolean }>('ImportSummary').implement({
+  description: 'What an import did: every record is inserted, updated, unchanged or rejected.',
+  fields: (t) => ({
+    inserted: t.exposeInt('inserted'),
+    updated: t.exposeInt('updated', { description: 'Calls that existed and changed: their revision went up by one.' }),
+    unchanged: t.exposeInt('unchanged', { description: 'Calls that existed exactly as imported.' }),
+    rejected: t.exposeInt('rejected'),
+    problems: t.expose('problems', { type: [ImportProblem] }),
+    dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was kept.' }),
+  }),
+});
+
+const MoneyInput = builder.inputType('MoneyInput', {
+  fields: (t) => ({ amount: t.field({ type: 'Decimal', required: true }), currency: t.string({ required: false }) }),
+});
+
+const CallInput = builder.inputType('CallInput', {
+  description: 'A call in cdrql’s own terms, for sources that are not one of the five vendor formats (stored with source NATIVE).',
+  fields: (t) => ({
+    externalId: t.string({ required: true, description: 'Your id of the call; importing it again updates it.' }),
+    parentExternalId: t.string({ required: false, description: 'Your id of the call that created this leg.' }),
+    from: t.string({ required: false }),
+    to: t.string({ required: false }),
+    callerName: t.string({ required: false }),
+    startTime: t.field({ type: 'DateTime', required: false }),
+    answerTime: t.field({ type: 'DateTime', required: false }),
+    endTime: t.field({ type: 'DateTime', required: false }),
+    duration: t.int({ required: false, description: 'Seconds; derived from start and end when both are given and this is not.' }),
+    status: t.field({ type: CallStatusEnum, required: true }),
+    direction: t.field({ type: CallDirectionEnum, required: false }),
+    answeredBy: t.field({ type: AnsweredByEnum, required: false }),
+    price: t.field({ type: MoneyInput, required: false }),
+  }),
+});
+
+const regionOf = (region: string | null | undefined) => (region ? (region.toUpperCase() as CountryCode) : undefined);
+
+async function audited(ctx: Context, format: string, summary: ImportSummary, dryRun: boolean) {
+  if (!dryRun && summary.inserted + summary.updated > 0) {
+    const { problems: _problems, ...counts } = summary;
+    await recordAudit(ctx.db.prisma, { accountId: ctx.accountId, actor: { apiKeyId: ctx.credentials.keyId }, action: 'calls.import', details: { format, ...counts } });
+  }
+  return { ...summary, dryRun };
+}
+
+builder.mutationFields((t) => ({
+  importCalls: t.field({
+    type: ImportSummaryRef,
+    authScopes: { write: true },
+    description: `Imports one vendor document (at most ${MAX_IMPORT_RECORDS} records): the same reader, rules and summary as npm run import (needs the WRITE scope).`,
+    args: {
+      format: t.arg({ type: ImportFormatEnum, required: true }),
+      data: t.arg.string({ required: true, description: 'The document as the vendor wrote it (JSON, or XML for CallFire).' }),
+      dryRun: t.arg.boolean({ required: false, defaultValue: false }),
+      defaultRegion: t.arg.string({ required: false, description: 'Region of numbers written without a country code, such as US.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const summary = await importCalls(ctx.db.sql, Readable.from([args.data]), {
+          format: args.format as FormatName,
+          accountId: ctx.accountId,
+          dryRun: args.dryRun ?? false,
+          defaultRegion: regionOf(args.defaultRegion),
+          batchSize: MAX_IMPORT_RECORDS + 1,
+          maxRecords: MAX_IMPORT_RECORDS,
+        });
+        return await audited(ctx, args.format, summary, args.dryRun ?? false);
+      } catch (error) {
+        if (error instanceof InputError || error instanceof RecordError) throw new UserInputError(`data: ${error.message}`, { argument: 'data' });
+        throw error;
+      }
+    },
+  }),
+  upsertCalls: t.field({
+    type: ImportSummaryRef,
+    authScopes: { write: true },
+    description: `Imports calls given as CallInput (at most ${MAX_IMPORT_RECORDS}), with the same summary as importCalls (needs the WRITE scope).`,
+    args: {
+      calls: t.arg({ type: [CallInput], required: true }),
+      dryRun: t.arg.boolean({ required: false, defaultValue: false }),
+      defaultRegion: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      if (args.calls.length > MAX_IMPORT_RECORDS) throw new UserInputError(`calls: at most ${MAX_IMPORT_RECORDS} per request; got ${args.calls.length}.`);
+      const summary: ImportSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
+      const items = args.calls.flatMap((call, index) => {
+        try {
+          return [{ position: index + 1, call: native.normalize({ ...call }, { defaultRegion: regionOf(args.defaultRegion) }) }];
+        } catch (error) {
+          summary.rejected += 1;
+          summary.problems.push({ position: index + 1, externalId: call.externalId, message: (error as Error).message });
+          return [];
+        }
+      });
+      if (items.length > 0) {
+        for (const outcome of (await writeBatch(ctx.db.sql, ctx.accountId, items, args.dryRun ?? false)).values()) summary[outcome] += 1;
+      }
+      return audited(ctx, 'native', summary, args.dryRun ?? false);
+    },
+  }),
+}));

@@ -1,0 +1,132 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+/** Why one record cannot be imported; the importer reports it with the record's position. */
+export class RecordError extends Error {
+  override name = 'RecordError';
+}
+
+export interface NormalizeOptions {
+  /** Region for numbers written without a country code, such as US. */
+  defaultRegion?: CountryCode;
+}
+
+/**
+ * Absent values come as undefined, null, an empty string, an empty element or the string "null";
+ * numbers may come as strings and strings as numbers.
+ */
+export function text(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed === '' || trimmed === 'null' ? null : trimmed;
+}
+
+export function integer(value: unknown, field: string): number | null {
+  const raw = text(value);
+  if (raw === null) return null;
+  if (!/^-?\d+$/.test(raw)) throw new RecordError(`${field} is not a whole number: ${JSON.stringify(value)}`);
+  const number = Number(raw);
+  if (!Number.isSafeInteger(number) || Math.abs(number) > 2_147_483_647) throw new RecordError(`${field} is out of range: ${raw}`);
+  return number;
+}
+
+/** A 64-bit vendor id, kept as its digits. */
+export function bigint(value: unknown, field: string): string | null {
+  const raw = text(value);
+  if (raw === null) return null;
+  if (!/^\d{1,18}$/.test(raw)) throw new RecordError(`${field} is not a numeric id: ${JSON.stringify(value)}`);
+  return raw;
+}
+
+/** An exact decimal as text, as DECIMAL(14,6) can hold it. */
+export function decimal(value: unknown, field: string): string | null {
+  const raw = text(value);
+  if (raw === null) return null;
+  if (!/^-?\d{1,8}(\.\d+)?$/.test(raw)) throw new RecordError(`${field} is not a decimal amount: ${JSON.stringify(value)}`);
+  return raw;
+}
+
+export function boolean(value: unknown, field: string): boolean | null {
+  const raw = text(value)?.toLowerCase() ?? null;
+  if (raw === null) return null;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new RecordError(`${field} is not true or false: ${JSON.stringify(value)}`);
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const PBX_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(\.\d+)?)$/;
+const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(:\d{2})?) ?(GMT|UTC|UT|Z|[+-]\d{4})$/;
+
+/**
+ * An instant as ISO-8601 UTC text, from ISO-8601 with an offset, RFC 1123 / 2822 (a wrong
+ * weekday is ignored), the PBX's `YYYY-MM-DD HH:MM:SS[.ff]` in UTC, or epoch milliseconds.
+ */
+export function time(value: unknown, field: string): string | null {
+  if (typeof value === 'number') return epoch(value, field);
+  if (value instanceof Date) return epoch(value.getTime(), field);
+  const raw = text(value);
+  if (raw === null) return null;
+  let date: Date | undefined;
+  const pbx = PBX_TIME.exec(raw);
+  const rfc = RFC_2822.exec(raw);
+  if (ISO.test(raw)) date = new Date(raw);
+  else if (pbx) date = new Date(`${pbx[1]}T${pbx[2]}Z`);
+  else if (rfc) date = new Date(`${rfc[1]} ${rfc[3] === 'Z' || rfc[3] === 'UT' ? 'GMT' : rfc[3]}`);
+  else if (/^\d{12,13}$/.test(raw)) return epoch(Number(raw), field);
+  if (!date || Number.isNaN(date.getTime())) throw new RecordError(`${field} is not a time cdrql can read: ${JSON.stringify(value)}`);
+  return date.toISOString();
+}
+
+function epoch(milliseconds: number, field: string): string {
+  const date = new Date(milliseconds);
+  if (!Number.isFinite(milliseconds) || Number.isNaN(date.getTime())) throw new RecordError(`${field} is not a time: ${milliseconds}`);
+  return date.toISOString();
+}
+
+export interface Party {
+  /** As the vendor gave it. */
+  address: string | null;
+  /** E.164, when the address is a possible phone number. */
+  number: string | null;
+}
+
+const DIALLABLE = /^\+?[\d\s().-]{4,}$/;
+
+/**
+ * A party as given, and its E.164 form when it is a phone number: with a +, as E.164 digits
+ * without one (CallFire, the PBX), or as a national number of the default region.
+ */
+export function party(value: unknown, options: NormalizeOptions): Party {
+  const address = text(value);
+  if (address === null || !DIALLABLE.test(address)) return { address, number: null };
+  const digits = address.replace(/[^\d]/g, '');
+  const candidates = address.startsWith('+')
+    ? [parsePhoneNumberFromString(`+${digits}`)]
+    : [digits.length >= 11 ? parsePhoneNumberFromString(`+${digits}`) : undefined, options.defaultRegion ? parsePhoneNumberFromString(digits, options.defaultRegion) : undefined];
+  const parsed = candidates.find((candidate) => candidate?.isPossible());
+  return { address, number: parsed ? parsed.number : null };
+}
+
+/** The E.164 form of a number-only field (a DID, a diversion number), or the value as given. */
+export const phone = (value: unknown, options: NormalizeOptions): string | null => {
+  const { address, number } = party(value, options);
+  return number ?? address;
+};
+
+/** Looks a vendor word up in a vocabulary; unknown words get `fallback`. */
+export function vocabulary<T extends string>(value: unknown, words: Record<string, T>, fallback: T): T;
+export function vocabulary<T extends string>(value: unknown, words: Record<string, T>): T | null;
+export function vocabulary<T extends string>(value: unknown, words: Record<string, T>, fallback: T | null = null): T | null {
+  const raw = text(value);
+  if (raw === null) return null;
+  return words[raw] ?? words[raw.toLowerCase()] ?? fallback;
+}
+
+/** A duration from start and end, only when the vendor gave both times and no duration. */
+export function derivedDuration(given: number | null, start: string | null, end: string | null): number | null {
+  if (given !== null || start === null || end === null) return given;
+  const seconds = Math.round((Date.parse(end) - Date.parse(start)) / 1000);
+  return seconds >= 0 ? seconds : null;
+}

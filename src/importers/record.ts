@@ -1,0 +1,25 @@
+import type { CallSource } from '../db/generated/enums.js';
+import type { NormalizeOptions } from './normalize.js';
+
+/** Columns keyed by SQL column name, ready for json_populate_recordset. */
+export type Columns = Record<string, unknown>;
+
+/** One vendor record in cdrql's model: the call, its attempts with their recordings, and its own recordings. */
+export interface NormalizedCall {
+  externalId: string;
+  /** `calls` columns, without id, account, parent id and cdrql's bookkeeping. */
+  call: Columns;
+  attempts: Array<{ row: Columns; recordings: Columns[] }>;
+  recordings: Columns[];
+}
+
+/** One vendor's format: where its records sit in a document, and how one becomes a NormalizedCall. */
+export interface Format {
+  name: string;
+  source: CallSource;
+  /** JSON paths (@streamparser/json syntax) of the records inside a list document. */
+  recordPaths: string[];
+  /** Whether documents may be XML (CallFire). */
+  xml?: boolean;
+  normalize(record: Record<string, unknown>, options: NormalizeOptions): NormalizedCall;
+}

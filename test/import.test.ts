@@ -1,0 +1,297 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/auth/api-keys.js';
+import { FORMATS, importCalls, type FormatName } from '../src/importers/import.js';
+import { CALL_DATA_COLUMNS } from '../src/importers/writer.js';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { runCli } from './helpers/process.js';
+
+const FIXTURES = new URL('./fixtures/', import.meta.url);
+const fixture = (path: string) => readFileSync(new URL(path, FIXTURES), 'utf8');
+/** Each fixture's imported rows, reviewed field by field when they were written down. */
+const EXPECTED = JSON.parse(fixture('imported.json')) as Record<string, { summary: Record<string, number>; calls: Array<Record<string, unknown>> }>;
+
+/** Instants compare as instants, whatever time zone the database prints them in; numbers as numbers. */
+function comparable(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return new Date(value).toISOString();
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v)]));
+  return value;
+}
+
+describe('importing the five vendor formats', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await createTestApp({ seed: { calls: 2 } });
+    await test.db.sql.query(`INSERT INTO accounts (id, name) VALUES ('imports', 'Imports')`);
+  });
+  afterAll(() => test.drop());
+  beforeEach(async () => {
+    await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+  });
+
+  const run = (format: FormatName, data: string, options: { dryRun?: boolean; batchSize?: number } = {}) =>
+    importCalls(test.db.sql, Readable.from([data]), { format, accountId: 'imports', defaultRegion: 'US', ...options });
+
+  /** Every call of the account with every non-null column, its attempts, and the parent it is linked to. */
+  async function importedRows() {
+    const rows = await test.db.sql.query<{ j: Record<string, unknown>; attempts: Array<Record<string, unknown>> | null; parent: string | null }>(
+      `SELECT to_jsonb(c) - 'id' - 'account_id' - 'created_at' - 'updated_at' - 'payload' - 'parent_id' AS j,
+              (SELECT jsonb_agg(to_jsonb(r) - 'id' - 'account_id' - 'call_id' ORDER BY attempt) FROM call_records r WHERE r.call_id = c.id) AS attempts,
+              (SELECT p.external_id FROM calls p WHERE p.id = c.parent_id) AS parent
+         FROM calls c WHERE account_id = 'imports' ORDER BY id`,
+    );
+    const present = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).filter(([, v]) => v !== null));
+    return rows.map((row) => ({
+      ...present(row.j),
+      ...(row.attempts ? { attempts: row.attempts.map(present) } : {}),
+      ...(row.parent ? { linkedParent: row.parent } : {}),
+    }));
+  }
+
+  const files = Object.keys(FORMATS).flatMap((format) => readdirSync(new URL(`${format}/`, FIXTURES)).map((file) => [format, file] as const));
+
+  it('has a fixture for every vendor, and an expectation for every fixture', () => {
+    expect(new Set(files.map(([format]) => format))).toEqual(new Set(Object.keys(FORMATS)));
+    expect(files.map(([format, file]) => `${format}/${file}`).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(files)('%s/%s imports field by field as expected, keeping the original', async (format, file) => {
+    const data = fixture(`${format}/${file}`);
+    const summary = await run(format as FormatName, data);
+    const expected = EXPECTED[`${format}/${file}`]!;
+    expect(summary).toEqual({ ...expected.summary, problems: [] });
+    expect(comparable(await importedRows())).toEqual(comparable(expected.calls));
+    const payloads = await test.db.sql.query<{ payload: unknown }>(`SELECT payload FROM calls WHERE account_id = 'imports' ORDER BY id`);
+    for (const { payload } of payloads) expect(typeof payload).toBe('object');
+  });
+
+  it('writes every data column the table has', async () => {
+    const columns = await test.db.sql.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'calls'
+          AND column_name NOT IN ('id', 'account_id', 'parent_id', 'revision', 'created_at', 'updated_at')`,
+    );
+    expect(columns.map((c) => c.column_name).sort()).toEqual([...CALL_DATA_COLUMNS].sort());
+  });
+
+  it('changes nothing when the same file is imported twice', async () => {
+    const data = fixture('callfire/04-api11-json-contact-history-multi-attempt.json');
+    expect(await run('callfire', data)).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
+    const before = await test.db.sql.query(`SELECT id, revision, updated_at FROM calls WHERE account_id = 'imports' ORDER BY id`);
+    expect(await run('callfire', data)).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, rejected: 0 });
+    expect(await test.db.sql.query(`SELECT id, revision, updated_at FROM calls WHERE account_id = 'imports' ORDER BY id`)).toEqual(before);
+    const [attempts] = await test.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM call_records WHERE account_id = 'imports'`);
+    expect(attempts!.n).toBe(7);
+  });
+
+  it('updates a changed record in place, raising its revision and updatedAt', async () => {
+    await run('freeclimb', fixture('freeclimb/02-ruby-sdk-list-calls-page.json'));
+    const [before] = await test.db.sql.query<{ id: string; updated_at: Date }>(`SELECT id::text, updated_at FROM calls WHERE account_id = 'imports'`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await run('freeclimb', fixture('freeclimb/derived-05-list-same-call-revision2-completed.json'))).toMatchObject({ inserted: 0, updated: 1 });
+    const [after] = await test.db.sql.query<{ id: string; revision: number; status: string; vendor_revision: number; updated_at: Date }>(
+      `SELECT id::text, revision, status, vendor_revision, updated_at FROM calls WHERE account_id = 'imports'`,
+    );
+    expect(after).toMatchObject({ id: before!.id, revision: 2, status: 'COMPLETED', vendor_revision: 2 });
+    expect(new Date(after!.updated_at).getTime()).toBeGreaterThan(new Date(before!.updated_at).getTime());
+  });
+
+  it('links a leg to a parent that arrives in a later batch or file', async () => {
+    await run('jambonz', fixture('jambonz/06-jambonz-docs-webhook-outbound-child-leg.json'));
+    const unlinked = await test.db.sql.query(`SELECT 1 FROM calls WHERE account_id = 'imports' AND parent_id IS NOT NULL`);
+    expect(unlinked).toHaveLength(0);
+    await run('jambonz', fixture('jambonz/05-jambonz-docs-webhook-inbound-in-progress.json'));
+    const [leg] = await test.db.sql.query<{ parent: string }>(
+      `SELECT p.external_id AS parent FROM calls c JOIN calls p ON p.id = c.parent_id WHERE c.account_id = 'imports' AND c.external_id = 'ddd6d4b2-ba3f-42fb-9845-8abdac047097'`,
+    );
+    expect(leg!.parent).toBe('1fe62f7c-ebb9-4b96-b75b-7d04ff2b195d');
+
+    // The same, with a batch boundary between the child and its parent in one file.
+    await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+    await run('freeclimb', fixture('freeclimb/derived-04-list-child-before-parent.json'), { batchSize: 1 });
+    const [linked] = await test.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls WHERE account_id = 'imports' AND parent_id IS NOT NULL`);
+    expect(linked!.n).toBe(1);
+  });
+
+  it('maps CallFire XML attempts, IVR answers and recordings', async () => {
+    const xml = `<?xml version="1.0"?><r:ResourceList xmlns="http://api.callfire.com/data" xmlns:r="http://api.callfire.com/resource">
+      <Call id="5001"><FromNumber>12132609784</FromNumber><ToNumber context="x">19196991764</ToNumber><State>FINISHED</State>
+        <Inbound>false</Inbound><Created>2014-06-16T19:34:29Z</Created><Modified>2014-06-16T19:40:14Z</Modified><FinalResult>LA</FinalResult>
+        <Label><Name>renewals</Name></Label>
+        <CallRecord id="6002"><Result>LA</Result><OriginateTime>2014-06-16T19:38:00Z</OriginateTime><AnswerTime>2014-06-16T19:38:05Z</AnswerTime>
+          <FinishTime>2014-06-16T19:39:00Z</FinishTime><Duration>55</Duration><BilledAmount>1.0</BilledAmount>
+          <QuestionResponse><Question>satisfaction</Question><Response>5</Response></QuestionResponse>
+          <QuestionResponse><Question>callback</Question><Response>no</Response></QuestionResponse>
+          <RecordingMeta id="7003"><Name>call-5001</Name><Created>2014-06-16T19:38:05Z</Created><LengthInSeconds>55</LengthInSeconds></RecordingMeta>
+        </CallRecord>
+        <CallRecord id="6001"><Result>NO_ANS</Result><OriginateTime>2014-06-16T19:34:29Z</OriginateTime><FinishTime>2014-06-16T19:35:00Z</FinishTime><Duration>0</Duration></CallRecord>
+      </Call></r:ResourceList>`;
+    expect(await run('callfire', xml)).toMatchObject({ inserted: 1, rejected: 0 });
+    const [call] = await test.db.sql.query<Record<string, unknown>>(
+      `SELECT label, start_time, answer_time, end_time, duration, status, callfire_final_result FROM calls WHERE account_id = 'imports'`,
+    );
+    expect(comparable(call)).toEqual({
+      label: 'renewals',
+      start_time: '2014-06-16T19:34:29.000Z',
+      answer_time: '2014-06-16T19:38:05.000Z',
+      end_time: '2014-06-16T19:39:00.000Z',
+      duration: 55,
+      status: 'COMPLETED',
+      callfire_final_result: 'LA',
+    });
+    const attempts = await test.db.sql.query<Record<string, unknown>>(
+      `SELECT attempt, external_id, result, question_responses, (SELECT json_agg(json_build_object('id', external_id, 'name', name, 'length', length_seconds))
+         FROM recordings r WHERE r.call_record_id = cr.id) AS recordings FROM call_records cr WHERE account_id = 'imports' ORDER BY attempt`,
+    );
+    expect(attempts).toEqual([
+      { attempt: 1, external_id: '6001', result: 'NO_ANS', question_responses: [], recordings: null },
+      {
+        attempt: 2,
+        external_id: '6002',
+        result: 'LA',
+        question_responses: [{ question: 'satisfaction', response: '5' }, { question: 'callback', response: 'no' }],
+        recordings: [{ id: '7003', name: 'call-5001', length: 55 }],
+      },
+    ]);
+  });
+
+  it('rejects bad records with their position and reason, and writes the rest whole', async () => {
+    const page = JSON.parse(fixture('restcomm/06-twilio-python-calls-page-child-legs-amd.json'));
+    const [good, other] = page.calls;
+    const badTime = { ...good, sid: 'CA-bad-time', start_time: 'yesterday afternoon' };
+    const noSid = { ...good, sid: null };
+    const badCurrency = { ...other, sid: 'CA-bad-currency', price_unit: 'DOLLARS' };
+    const summary = await run('restcomm', JSON.stringify({ calls: [good, badTime, noSid, badCurrency, other] }));
+    expect(summary).toEqual({
+      inserted: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: 3,
+      problems: [
+        { position: 2, externalId: 'CA-bad-time', message: 'start_time is not a time cdrql can read: "yesterday afternoon"' },
+        { position: 3, externalId: null, message: 'sid is missing' },
+        { position: 4, externalId: 'CA-bad-currency', message: expect.stringContaining('the database refused it') },
+      ],
+    });
+    const stored = await test.db.sql.query<{ external_id: string }>(`SELECT external_id FROM calls WHERE account_id = 'imports' ORDER BY external_id`);
+    expect(stored.map((s) => s.external_id)).toEqual([good.sid, other.sid].sort());
+  });
+
+  it('counts exactly in a dry run and keeps nothing', async () => {
+    const data = fixture('jambonz/seed-list-calls.json');
+    expect(await run('jambonz', data, { dryRun: true })).toMatchObject({ inserted: 4, updated: 0, unchanged: 0 });
+    expect(await test.db.sql.query(`SELECT 1 FROM calls WHERE account_id = 'imports'`)).toHaveLength(0);
+    await run('jambonz', data);
+    expect(await run('jambonz', data, { dryRun: true })).toMatchObject({ inserted: 0, unchanged: 4 });
+  });
+
+  it('reports an input that is not JSON with where it broke', async () => {
+    await expect(run('pbx', '{"calls": [{"call_uuid": "x", "result": "busy"}, {"call_uuid": ')).rejects.toThrow(/the input is not valid JSON after record 1/);
+    await expect(run('pbx', '<calls/>')).rejects.toThrow('pbx input is JSON; this looks like XML');
+  });
+});
+
+describe('GraphQL ingest', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await createTestApp({ seed: { calls: 2 } });
+  });
+  afterAll(() => test.drop());
+
+  it('imports a vendor document and audits it with the key', async () => {
+    const mutation = `mutation($data: String!, $dry: Boolean) { importCalls(format: JAMBONZ, data: $data, dryRun: $dry) { inserted updated unchanged rejected dryRun problems { position message } } }`;
+    const data = fixture('jambonz/seed-list-calls.json');
+    expect((await test.gql(mutation, { data, dry: true })).data!.importCalls).toMatchObject({ inserted: 4, dryRun: true });
+    expect((await test.gql(mutation, { data })).data!.importCalls).toEqual({ inserted: 4, updated: 0, unchanged: 0, rejected: 0, dryRun: false, problems: [] });
+    expect((await test.gql(mutation, { data })).data!.importCalls).toMatchObject({ inserted: 0, unchanged: 4 });
+    const found = await test.gql(`{ callByExternalId(source: JAMBONZ, externalId: "a4941f23-66b8-4b52-b495-94192adee7ec") { fromNumber status duration } }`);
+    expect(found.data!.callByExternalId).toEqual({ fromNumber: '+84899199628', status: 'COMPLETED', duration: 5 });
+    const audit = await test.db.sql.query<{ api_key_id: string; details: Record<string, unknown> }>(`SELECT api_key_id, details FROM audit_events WHERE action = 'calls.import'`);
+    expect(audit).toEqual([{ api_key_id: test.key.split('_')[1], details: { format: 'jambonz', inserted: 4, updated: 0, unchanged: 0, rejected: 0 } }]);
+  });
+
+  it('takes native CallInputs with the same summary and per-record problems', async () => {
+    const mutation = `mutation($calls: [CallInput!]!) { upsertCalls(calls: $calls) { inserted updated unchanged rejected problems { position externalId message } } }`;
+    const calls = [
+      { externalId: 'n-1', from: '+1 (415) 555-0100', to: 'alice', startTime: '2026-10-01T10:00:00Z', endTime: '2026-10-01T10:01:30Z', status: 'COMPLETED', price: { amount: '0.012', currency: 'usd' } },
+      { externalId: 'n-2', parentExternalId: 'n-1', status: 'BUSY', duration: 0 },
+      { externalId: 'n-3', status: 'FAILED', price: { amount: '123456789.5' } },
+    ];
+    const first = await test.gql(mutation, { calls });
+    expect(first.errors?.[0]?.message).toContain('Decimal must be a number');
+    const ok = await test.gql(mutation, { calls: calls.slice(0, 2) });
+    expect(ok.data!.upsertCalls).toEqual({ inserted: 2, updated: 0, unchanged: 0, rejected: 0, problems: [] });
+    const call = await test.gql(`{ callByExternalId(source: NATIVE, externalId: "n-1") { fromNumber toAddress toNumber duration price { amount currency } legs { nodes { externalId } } } }`);
+    expect(call.data!.callByExternalId).toEqual({
+      fromNumber: '+14155550100',
+      toAddress: 'alice',
+      toNumber: null,
+      duration: 90,
+      price: { amount: '0.012000', currency: 'USD' },
+      legs: { nodes: [{ externalId: 'n-2' }] },
+    });
+    expect((await test.gql(mutation, { calls: calls.slice(0, 2) })).data!.upsertCalls).toMatchObject({ unchanged: 2 });
+  });
+
+  it('refuses documents over the batch bound and readers without the WRITE scope', async () => {
+    const many = JSON.stringify(Array.from({ length: 1001 }, (_, i) => ({ call_sid: `s-${i}`, call_status: 'completed' })));
+    const big = await test.gql(`mutation($data: String!) { importCalls(format: JAMBONZ, data: $data) { inserted } }`, { data: many });
+    expect(big.errors?.[0]).toMatchObject({ message: 'data: at most 1000 records per request', extensions: { code: 'BAD_USER_INPUT' } });
+    const [count] = await test.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls WHERE external_id LIKE 's-%'`);
+    expect(count!.n).toBe(0);
+    const bad = await test.gql(`mutation($data: String!) { importCalls(format: PBX, data: $data) { inserted } }`, { data: '{"calls": [{"call_uuid": ' });
+    expect(bad.errors?.[0]?.message).toMatch(/^data: the input is not valid JSON/);
+    const { key: reader } = await createApiKey(test.db.prisma, { accountId: 'acme', name: 'reader', scopes: ['READ'] }, 'cli');
+    const denied = await (await test.post({ query: 'mutation { upsertCalls(calls: [{ externalId: "x", status: BUSY }]) { inserted } }' }, { authorization: `Bearer ${reader}` })).json();
+    expect(denied.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('npm run import', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cdrql-import-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('streams a large file, summarises, and is idempotent; rejections give a non-zero exit', async () => {
+    const env = { PGLITE_DIR: join(dir, 'db') };
+    const file = join(dir, 'pbx.json');
+    const calls = Array.from({ length: 5000 }, (_, i) => ({
+      call_uuid: `uuid-${i}`,
+      flow: i % 2 ? 'in' : 'out',
+      from_username: `1415555${String(i).padStart(4, '0')}`,
+      to_username: '101',
+      init_time_gmt: '2024-03-05 14:01:55',
+      hangup_time_gmt: '2024-03-05 14:05:30.76',
+      duration: 215,
+      result: i === 4321 ? 'teleported' : 'answered',
+      hangup_disposition: i === 17 ? 'nonsense' : 'callee_bye',
+    }));
+    writeFileSync(file, JSON.stringify({ calls, page: 1, per_page: 5000, order: 'asc' }));
+
+    const first = runCli('import', ['--format', 'pbx', '--account', 'tenant', '--create-account', file], env);
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('inserted 5000, updated 0, unchanged 0, rejected 0');
+    const again = runCli('import', ['--format', 'pbx', '--account', 'tenant', file], env);
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toContain('inserted 0, updated 0, unchanged 5000, rejected 0');
+
+    writeFileSync(file, JSON.stringify({ calls: [{ call_uuid: 'late', result: 'busy', init_time_gmt: 'teatime' }, calls[0]] }));
+    const dry = runCli('import', ['--format', 'pbx', '--account', 'tenant', '--dry-run', file], env);
+    expect(await dry.exited).toBe(1);
+    expect(dry.output()).toContain('inserted 0, updated 0, unchanged 1, rejected 1 (dry run: nothing was written)');
+    expect(dry.output()).toContain('rejected record 1 (late): init_time_gmt is not a time cdrql can read: "teatime"');
+
+    const usage = runCli('import', ['--format', 'fax', '--account', 'tenant', file], env);
+    expect(await usage.exited).toBe(1);
+    expect(usage.output()).toContain('error: --format must be one of freeclimb, restcomm, pbx, callfire, jambonz');
+    const missing = runCli('import', ['--format', 'pbx', '--account', 'nobody', file], env);
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toContain('error: There is no account "nobody"; add --create-account to create it.');
+  });
+});
