@@ -15,14 +15,17 @@ export class InputError extends Error {
 
 type Sink = (value: unknown) => void;
 
+/** The largest document read as one call rather than as a list. */
+const MAX_SINGLE_DOCUMENT = 4 * 1024 * 1024;
+
 interface StreamingParser {
   write(chunk: string): void;
   end(): void;
 }
 
-function jsonParser(paths: string[], sink: Sink, root: Sink): StreamingParser {
-  const parser = new JSONParser({ paths: [...paths, '$'], keepStack: false });
-  parser.onValue = ({ value, stack }) => (stack.length === 0 ? root(value) : sink(value));
+function jsonParser(paths: string[], sink: Sink): StreamingParser {
+  const parser = new JSONParser({ paths, keepStack: false });
+  parser.onValue = ({ value }) => sink(value);
   parser.onError = (error) => {
     throw error;
   };
@@ -78,7 +81,10 @@ export async function* readRecords(input: AsyncIterable<string | Buffer>, format
   let parser: StreamingParser | undefined;
   let pending: unknown[] = [];
   let fromList = false;
-  let rootValue: unknown;
+  // A document with no records at the list paths is one call: its text is kept until a record
+  // shows up (a list) or the end comes (one call). A list's records show up long before the cap.
+  let head: string[] | undefined = [];
+  let headLength = 0;
   let position = 0;
   let bytes = 0;
   let kind = 'JSON';
@@ -114,20 +120,26 @@ export async function* readRecords(input: AsyncIterable<string | Buffer>, format
         if (!format.xml) throw new InputError(`${format.name} input is JSON; this looks like XML`);
         parser = xmlParser(push);
         kind = 'XML';
-      } else if (first === '[') parser = jsonParser(['$.*'], push, () => {});
-      else if (first === '{') parser = jsonParser(format.recordPaths, push, (value) => (rootValue = value));
+      } else if (first === '[') parser = jsonParser(['$.*'], push);
+      else if (first === '{') parser = jsonParser(format.recordPaths, push);
       else throw new InputError(`the input starts with "${first}": it is not JSON${format.xml ? ' or XML' : ''}`);
     }
     guard(() => parser!.write(text));
     bytes += chunk.length;
+    if (head && !fromList && headLength < MAX_SINGLE_DOCUMENT) {
+      head.push(text);
+      headLength += text.length;
+    } else head = undefined;
     yield* drain();
   }
   if (!parser) throw new InputError('the input is empty');
   guard(() => parser!.end());
   yield* drain();
-  // A document that is one call rather than a list of them.
-  if (!fromList && rootValue !== undefined) {
-    pending.push(rootValue);
+  if (!fromList && kind === 'JSON') {
+    if (!head) throw new InputError(`no ${format.name} records found in a document over ${MAX_SINGLE_DOCUMENT} bytes`);
+    const document = JSON.parse(head.join('')) as unknown;
+    if (Array.isArray(document)) return;
+    pending.push(document);
     yield* drain();
   }
 }

@@ -84,14 +84,26 @@ async function writeChildren(tx: SqlExecutor, accountId: string, changed: Array<
  * Links legs and parents that met in this batch, whichever arrived first: a changed call finds
  * its parent, and a changed parent finds the legs that were waiting for it.
  */
-async function linkLegs(tx: SqlExecutor, accountId: string, changedIds: string[]): Promise<void> {
+async function linkLegs(tx: SqlExecutor, changedIds: string[]): Promise<void> {
   if (changedIds.length === 0) return;
+  // Changed legs find their parent (the unique vendor-id index), then changed parents adopt the
+  // legs waiting for them (the parent_external_id index): two index lookups per call, where one
+  // statement with OR would scan the table.
   await tx.query(
     `UPDATE calls c SET parent_id = p.id
        FROM calls p
-      WHERE c.account_id = $1 AND p.account_id = $1 AND p.source = c.source AND p.external_id = c.parent_external_id
-        AND c.parent_id IS DISTINCT FROM p.id AND (c.id = ANY($2::bigint[]) OR p.id = ANY($2::bigint[]))`,
-    [accountId, changedIds],
+      WHERE c.id = ANY($1::bigint[]) AND c.parent_external_id IS NOT NULL
+        AND p.account_id = c.account_id AND p.source = c.source AND p.external_id = c.parent_external_id
+        AND c.parent_id IS DISTINCT FROM p.id`,
+    [changedIds],
+  );
+  await tx.query(
+    `UPDATE calls c SET parent_id = p.id
+       FROM calls p
+      WHERE p.id = ANY($1::bigint[])
+        AND c.account_id = p.account_id AND c.source = p.source AND c.parent_external_id = p.external_id
+        AND c.parent_id IS DISTINCT FROM p.id`,
+    [changedIds],
   );
 }
 
@@ -116,7 +128,7 @@ async function writeItems(tx: SqlExecutor, accountId: string, items: BatchItem[]
     }
     await writeChildren(tx, accountId, changed, replaced);
   }
-  await linkLegs(tx, accountId, changedIds);
+  await linkLegs(tx, changedIds);
   return outcomes;
 }
 
