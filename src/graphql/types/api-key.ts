@@ -16,9 +16,9 @@ const ApiKeyRef = builder.objectRef<ApiKeyInfo>('ApiKey').implement({
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The key’s public id: the part after cdrql_ and before the secret.' }),
     prefix: t.string({ description: 'How the key begins, to recognise it: cdrql_<id>_.', resolve: (key) => `cdrql_${key.id}_` }),
-    name: t.exposeString('name'),
-    scopes: t.field({ type: [ApiKeyScopeEnum], resolve: (key) => key.scopes }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    name: t.exposeString('name', { description: 'What the key is for.' }),
+    scopes: t.field({ type: [ApiKeyScopeEnum], description: 'What the key may do.', resolve: (key) => key.scopes }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked; a revoked key is refused.' }),
   }),
 });
@@ -27,9 +27,10 @@ const ApiKeyConnection = builder.connectionObject({ type: ApiKeyRef, name: 'ApiK
 
 /** A problem with one input of a mutation, for the client to show beside that input. */
 const InputProblem = builder.objectRef<{ path: string[]; message: string }>('InputProblem').implement({
+  description: 'Why one input of a mutation was refused.',
   fields: (t) => ({
     path: t.exposeStringList('path', { description: 'The input field at fault.' }),
-    message: t.exposeString('message'),
+    message: t.exposeString('message', { description: 'What is wrong with it.' }),
   }),
 });
 
@@ -47,26 +48,29 @@ builder.queryField('apiKeys', (t) =>
 );
 
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  description: 'A new API key of the caller’s account.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'What the key is for, such as “dashboard” or “nightly import”.' }),
-    scopes: t.field({ type: [ApiKeyScopeEnum], required: true }),
+    scopes: t.field({ type: [ApiKeyScopeEnum], required: true, description: 'What the key may do.' }),
   }),
 });
 
 const CreateApiKeyPayload = builder
   .objectRef<{ key: string | null; apiKey: ApiKeyInfo | null; problems: Array<{ path: string[]; message: string }> }>('CreateApiKeyPayload')
   .implement({
+    description: 'The created key, or why none was created.',
     fields: (t) => ({
       key: t.exposeString('key', { nullable: true, description: 'The whole key, to send as Authorization: Bearer <key>. Shown only this once.' }),
-      apiKey: t.expose('apiKey', { type: ApiKeyRef, nullable: true }),
+      apiKey: t.expose('apiKey', { type: ApiKeyRef, nullable: true, description: 'The created key’s details.' }),
       problems: t.expose('problems', { type: [InputProblem], description: 'Why no key was created; empty on success.' }),
     }),
   });
 
 const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKeyInfo | null; problems: Array<{ path: string[]; message: string }> }>('RevokeApiKeyPayload').implement({
+  description: 'The revoked key, or why none was revoked.',
   fields: (t) => ({
-    apiKey: t.expose('apiKey', { type: ApiKeyRef, nullable: true }),
-    problems: t.expose('problems', { type: [InputProblem] }),
+    apiKey: t.expose('apiKey', { type: ApiKeyRef, nullable: true, description: 'The key, now revoked.' }),
+    problems: t.expose('problems', { type: [InputProblem], description: 'Why nothing was revoked; empty on success.' }),
   }),
 });
 
@@ -75,7 +79,7 @@ builder.mutationFields((t) => ({
     type: CreateApiKeyPayload,
     authScopes: { admin: true },
     description: 'Creates an API key for the caller’s account (needs the ADMIN scope).',
-    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The key to create.' }) },
     resolve: async (_root, { input }, ctx) => {
       const problems = [
         ...(input.name.trim() === '' ? [{ path: ['input', 'name'], message: 'A key needs a name.' }] : []),
@@ -94,7 +98,7 @@ builder.mutationFields((t) => ({
     type: RevokeApiKeyPayload,
     authScopes: { admin: true },
     description: 'Revokes one of the account’s API keys; requests with it are refused from then on (needs the ADMIN scope).',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The key’s id (ApiKey.id).' }) },
     resolve: async (_root, { id }, ctx) => {
       const revoked = await revokeApiKey(ctx.db.prisma, ctx.accountId, String(id), { apiKeyId: ctx.credentials.keyId });
       if (!revoked) return { apiKey: null, problems: [{ path: ['id'], message: `The account has no API key ${id}.` }] };

@@ -54,24 +54,27 @@ type CallFilterInput = Omit<CallFilterValue, 'parentId' | 'AND' | 'OR' | 'NOT'> 
   NOT?: CallFilterInput | null;
 };
 
+/** A filter field narrows by the Call field of the same name, whose description says what it holds. */
+const about = (field: string) => `Calls whose ${field} matches (see Call.${field}).`;
+
 export const CallFilter = builder.inputRef<CallFilterInput>('CallFilter').implement({
   description:
     'Narrows a list of calls. Every field given must hold (AND); AND, OR and NOT compose filters. Covers the list filters of FreeClimb, Restcomm (To, From, Status, StartTime ranges, ParentCallSid) and the PBX (date range, number lists, extension ids, duration and bridged-duration ranges).',
   fields: (t) => ({
-    ...Object.fromEntries(Object.entries(ENUM_FILTERS).map(([name, type]) => [name, t.field({ type, required: false })])),
-    ...Object.fromEntries(Object.keys(CALL_PHONE_FIELDS).map((name) => [name, t.field({ type: PhoneNumberFilter, required: false })])),
-    ...Object.fromEntries(Object.keys(CALL_STRING_FIELDS).map((name) => [name, t.field({ type: StringFilter, required: false })])),
-    ...Object.fromEntries(Object.keys(CALL_KEY_FIELDS).map((name) => [name, t.field({ type: KeyFilter, required: false })])),
-    ...Object.fromEntries(Object.keys(CALL_TIME_FIELDS).map((name) => [name, t.field({ type: DateTimeFilter, required: false })])),
-    ...Object.fromEntries(Object.keys(CALL_INT_FIELDS).map((name) => [name, t.field({ type: IntFilter, required: false })])),
+    ...Object.fromEntries(Object.entries(ENUM_FILTERS).map(([name, type]) => [name, t.field({ type, required: false, description: about(name) })])),
+    ...Object.fromEntries(Object.keys(CALL_PHONE_FIELDS).map((name) => [name, t.field({ type: PhoneNumberFilter, required: false, description: about(name) })])),
+    ...Object.fromEntries(Object.keys(CALL_STRING_FIELDS).map((name) => [name, t.field({ type: StringFilter, required: false, description: about(name) })])),
+    ...Object.fromEntries(Object.keys(CALL_KEY_FIELDS).map((name) => [name, t.field({ type: KeyFilter, required: false, description: about(name) })])),
+    ...Object.fromEntries(Object.keys(CALL_TIME_FIELDS).map((name) => [name, t.field({ type: DateTimeFilter, required: false, description: about(name) })])),
+    ...Object.fromEntries(Object.keys(CALL_INT_FIELDS).map((name) => [name, t.field({ type: IntFilter, required: false, description: about(name) })])),
     ...Object.fromEntries(
       Object.entries(BOOLEAN_DESCRIPTIONS).map(([name, description]) => [name, t.boolean({ required: false, description })]),
     ),
-    price: t.field({ type: DecimalFilter, required: false }),
+    price: t.field({ type: DecimalFilter, required: false, description: 'Calls whose price amount is in this range.' }),
     parentId: t.id({ required: false, description: 'Only the legs of this call (its global id).' }),
-    AND: t.field({ type: [CallFilter], required: false }),
-    OR: t.field({ type: [CallFilter], required: false }),
-    NOT: t.field({ type: CallFilter, required: false }),
+    AND: t.field({ type: [CallFilter], required: false, description: 'Calls that match every one of these filters.' }),
+    OR: t.field({ type: [CallFilter], required: false, description: 'Calls that match at least one of these filters.' }),
+    NOT: t.field({ type: CallFilter, required: false, description: 'Calls that do not match this filter.' }),
   }),
 });
 
@@ -93,6 +96,7 @@ export function callFilterWhere(input: CallFilterInput | null | undefined) {
 }
 
 const CallOrderField = builder.enumType('CallOrderField', {
+  description: 'What a list of calls can be ordered by.',
   values: {
     START_TIME: { description: 'When the call started.' },
     END_TIME: { description: 'When the call ended.' },

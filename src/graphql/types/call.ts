@@ -125,7 +125,7 @@ const Money = builder.objectRef<NonNullable<CallRow['price']>>('Money').implemen
 const QualityRating = builder.objectRef<NonNullable<CallRow['quality']>>('QualityRating').implement({
   description: 'The PBX’s conversation rating (quality_rate).',
   fields: (t) => ({
-    rate: t.exposeInt('rate'),
+    rate: t.exposeInt('rate', { description: 'The rating given (rate).' }),
     maxRate: t.exposeInt('maxRate', { nullable: true, description: 'The highest possible rate.' }),
   }),
 });
@@ -258,7 +258,7 @@ builder.queryFields((t) => ({
     type: CallRef,
     nullable: true,
     description: 'One call by its global id; null when no such call is visible.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The call’s global id (Call.id).' }) },
     resolve: (_root, args, ctx, info) => {
       const id = decodeNodeId(args.id, 'Call', 'id');
       return id ? loadCall(ctx, info, id) : null;
@@ -269,8 +269,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One call by the platform’s own id of it (callId, Sid, call_uuid, CallFire Id, call_sid).',
     args: {
-      source: t.arg({ type: CallSourceEnum, required: true }),
-      externalId: t.arg.string({ required: true }),
+      source: t.arg({ type: CallSourceEnum, required: true, description: 'The platform the call came from.' }),
+      externalId: t.arg.string({ required: true, description: 'The platform’s id of the call.' }),
     },
     resolve: async (_root, args, ctx, info) => {
       const page = await loadPage<CallRow>(ctx, {
@@ -287,7 +287,7 @@ builder.queryFields((t) => ({
     description: 'Calls, newest first unless ordered otherwise, narrowed by a filter.',
     args: {
       ...pageArgs(t.arg),
-      filter: t.arg({ type: CallFilter, required: false }),
+      filter: t.arg({ type: CallFilter, required: false, description: 'Only the calls that match.' }),
       orderBy: t.arg({ type: CallOrder, required: false, description: 'Default: START_TIME descending.' }),
     },
     resolve: async (_root, args, ctx, info) => {

@@ -75,11 +75,26 @@ export const PbxResultEnum = enumType('PbxResult', PbxResult, 'The hosted PBX’
   FAILED: 'Any other error.',
 });
 
-export const CallFireStateEnum = enumType('CallFireState', CallFireState, 'CallFire’s state of a call action.');
+export const CallFireStateEnum = enumType('CallFireState', CallFireState, 'CallFire’s state of a call action.', {
+  READY: 'Ready to be dialled.',
+  SELECTED: 'Picked by the dialer.',
+  CALLBACK: 'Waiting for a scheduled retry.',
+  FINISHED: 'Done; FinalResult says how it ended.',
+  DNC: 'Not called: the number is on the do-not-call list.',
+  DUP: 'Not called: a duplicate of another action.',
+  INVALID: 'Not called: the number is invalid.',
+  TIMEOUT: 'Not finished in the time allowed.',
+});
 
 export const CallFireResultEnum = enumType('CallFireResult', CallFireResult, 'CallFire’s result of a call or of one attempt. The vendor’s own word is in vendorResult.', {
   LA: 'Live answer.',
   AM: 'Answering machine.',
+  BUSY: 'Busy.',
+  SENT: 'Sent (a message, not a call).',
+  POSTPONED: 'Postponed to a later time.',
+  INTERNAL_ERROR: 'An error inside CallFire.',
+  CARRIER_ERROR: 'The carrier refused the call.',
+  CARRIER_TEMP_ERROR: 'The carrier failed for now; a retry may succeed.',
   DNC: 'On the do-not-call list.',
   XFER: 'Transferred.',
   XFER_LEG: 'The transferred leg.',
@@ -92,5 +107,5 @@ export const CallFireResultEnum = enumType('CallFireResult', CallFireResult, 'Ca
 
 export const OrderDirectionEnum = builder.enumType('OrderDirection', {
   description: 'Ascending puts missing values last; descending puts them first.',
-  values: { ASC: { value: 'ASC' }, DESC: { value: 'DESC' } } as const,
+  values: { ASC: { value: 'ASC', description: 'Smallest first.' }, DESC: { value: 'DESC', description: 'Largest first.' } } as const,
 });

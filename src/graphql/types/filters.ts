@@ -2,10 +2,18 @@ import type { EnumRef } from '@pothos/core';
 import { builder, type AppTypes } from '../builder.js';
 
 const textMatches = (t: PothosSchemaTypes.InputFieldBuilder<AppTypes, 'InputObject'>) => ({
-  eq: t.string({ required: false }),
-  in: t.stringList({ required: false }),
-  startsWith: t.string({ required: false }),
+  eq: t.string({ required: false, description: 'Equal to this value.' }),
+  in: t.stringList({ required: false, description: 'Equal to one of these values.' }),
+  startsWith: t.string({ required: false, description: 'Beginning with this text.' }),
 });
+
+const RANGE = {
+  eq: 'Equal to this value.',
+  gt: 'Greater than this value.',
+  gte: 'Greater than or equal to this value.',
+  lt: 'Less than this value.',
+  lte: 'Less than or equal to this value.',
+} as const;
 
 export const StringFilter = builder.inputType('StringFilter', {
   description: 'Matches text exactly, against a list, or by its beginning. Operators combine with AND.',
@@ -21,40 +29,40 @@ export const PhoneNumberFilter = builder.inputType('PhoneNumberFilter', {
 export const KeyFilter = builder.inputType('KeyFilter', {
   description: 'Matches a vendor’s numeric id (extension, broadcast, batch, contact), given as a string of digits.',
   fields: (t) => ({
-    eq: t.string({ required: false }),
-    in: t.stringList({ required: false }),
+    eq: t.string({ required: false, description: RANGE.eq }),
+    in: t.stringList({ required: false, description: 'Equal to one of these values.' }),
   }),
 });
 
 export const IntFilter = builder.inputType('IntFilter', {
   description: 'A whole-number range; a range that nothing can satisfy is an error.',
   fields: (t) => ({
-    eq: t.int({ required: false }),
-    gt: t.int({ required: false }),
-    gte: t.int({ required: false }),
-    lt: t.int({ required: false }),
-    lte: t.int({ required: false }),
+    eq: t.int({ required: false, description: RANGE.eq }),
+    gt: t.int({ required: false, description: RANGE.gt }),
+    gte: t.int({ required: false, description: RANGE.gte }),
+    lt: t.int({ required: false, description: RANGE.lt }),
+    lte: t.int({ required: false, description: RANGE.lte }),
   }),
 });
 
 export const DecimalFilter = builder.inputType('DecimalFilter', {
   description: 'An exact decimal range; a range that nothing can satisfy is an error.',
   fields: (t) => ({
-    eq: t.field({ type: 'Decimal', required: false }),
-    gt: t.field({ type: 'Decimal', required: false }),
-    gte: t.field({ type: 'Decimal', required: false }),
-    lt: t.field({ type: 'Decimal', required: false }),
-    lte: t.field({ type: 'Decimal', required: false }),
+    eq: t.field({ type: 'Decimal', required: false, description: RANGE.eq }),
+    gt: t.field({ type: 'Decimal', required: false, description: RANGE.gt }),
+    gte: t.field({ type: 'Decimal', required: false, description: RANGE.gte }),
+    lt: t.field({ type: 'Decimal', required: false, description: RANGE.lt }),
+    lte: t.field({ type: 'Decimal', required: false, description: RANGE.lte }),
   }),
 });
 
 export const DateTimeFilter = builder.inputType('DateTimeFilter', {
   description: 'A time range; a range that nothing can satisfy is an error.',
   fields: (t) => ({
-    gt: t.field({ type: 'DateTime', required: false }),
-    gte: t.field({ type: 'DateTime', required: false }),
-    lt: t.field({ type: 'DateTime', required: false }),
-    lte: t.field({ type: 'DateTime', required: false }),
+    gt: t.field({ type: 'DateTime', required: false, description: RANGE.gt.replace('value', 'instant') }),
+    gte: t.field({ type: 'DateTime', required: false, description: RANGE.gte.replace('value', 'instant') }),
+    lt: t.field({ type: 'DateTime', required: false, description: RANGE.lt.replace('value', 'instant') }),
+    lte: t.field({ type: 'DateTime', required: false, description: RANGE.lte.replace('value', 'instant') }),
   }),
 });
 
@@ -63,8 +71,8 @@ export function enumFilter<Value extends string>(name: string, values: EnumRef<A
   return builder.inputType(name, {
     description: 'Matches any of the values in `in`, and none of those in `notIn` (a missing value is not in any list).',
     fields: (t) => ({
-      in: t.field({ type: [values], required: false }),
-      notIn: t.field({ type: [values], required: false }),
+      in: t.field({ type: [values], required: false, description: 'One of these values.' }),
+      notIn: t.field({ type: [values], required: false, description: 'None of these values; a missing value counts as none.' }),
     }),
   });
 }

@@ -30,24 +30,28 @@ const ImportProblem = builder.objectRef<ImportSummary['problems'][number]>('Impo
   fields: (t) => ({
     position: t.exposeInt('position', { description: '1-based position of the record in the input.' }),
     externalId: t.exposeString('externalId', { nullable: true, description: 'The vendor’s id of the call, when the record has one.' }),
-    message: t.exposeString('message'),
+    message: t.exposeString('message', { description: 'Why it was not imported.' }),
   }),
 });
 
 const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: boolean }>('ImportSummary').implement({
   description: 'What an import did: every record is inserted, updated, unchanged or rejected.',
   fields: (t) => ({
-    inserted: t.exposeInt('inserted'),
+    inserted: t.exposeInt('inserted', { description: 'Calls that were new.' }),
     updated: t.exposeInt('updated', { description: 'Calls that existed and changed: their revision went up by one.' }),
     unchanged: t.exposeInt('unchanged', { description: 'Calls that existed exactly as imported.' }),
-    rejected: t.exposeInt('rejected'),
-    problems: t.expose('problems', { type: [ImportProblem] }),
+    rejected: t.exposeInt('rejected', { description: 'Records that were not imported; see problems.' }),
+    problems: t.expose('problems', { type: [ImportProblem], description: 'One entry per rejected record, in input order.' }),
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was kept.' }),
   }),
 });
 
 const MoneyInput = builder.inputType('MoneyInput', {
-  fields: (t) => ({ amount: t.field({ type: 'Decimal', required: true }), currency: t.string({ required: false }) }),
+  description: 'An exact amount with its currency.',
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', required: true, description: 'The amount; negative for a charge reported as negative.' }),
+    currency: t.string({ required: false, description: 'ISO 4217 code, such as USD.' }),
+  }),
 });
 
 const CallInput = builder.inputType('CallInput', {
@@ -55,17 +59,17 @@ const CallInput = builder.inputType('CallInput', {
   fields: (t) => ({
     externalId: t.string({ required: true, description: 'Your id of the call; importing it again updates it.' }),
     parentExternalId: t.string({ required: false, description: 'Your id of the call that created this leg.' }),
-    from: t.string({ required: false }),
-    to: t.string({ required: false }),
-    callerName: t.string({ required: false }),
-    startTime: t.field({ type: 'DateTime', required: false }),
-    answerTime: t.field({ type: 'DateTime', required: false }),
-    endTime: t.field({ type: 'DateTime', required: false }),
+    from: t.string({ required: false, description: 'The calling party: a number in any common format, a client name or a SIP URI.' }),
+    to: t.string({ required: false, description: 'The called party, likewise.' }),
+    callerName: t.string({ required: false, description: "The caller's name." }),
+    startTime: t.field({ type: 'DateTime', required: false, description: 'When the call started.' }),
+    answerTime: t.field({ type: 'DateTime', required: false, description: 'When it was answered.' }),
+    endTime: t.field({ type: 'DateTime', required: false, description: 'When it ended.' }),
     duration: t.int({ required: false, description: 'Seconds; derived from start and end when both are given and this is not.' }),
-    status: t.field({ type: CallStatusEnum, required: true }),
-    direction: t.field({ type: CallDirectionEnum, required: false }),
-    answeredBy: t.field({ type: AnsweredByEnum, required: false }),
-    price: t.field({ type: MoneyInput, required: false }),
+    status: t.field({ type: CallStatusEnum, required: true, description: 'The call’s state.' }),
+    direction: t.field({ type: CallDirectionEnum, required: false, description: 'Who started the call and how.' }),
+    answeredBy: t.field({ type: AnsweredByEnum, required: false, description: 'Answering machine detection outcome.' }),
+    price: t.field({ type: MoneyInput, required: false, description: 'What the call cost.' }),
   }),
 });
 
@@ -85,9 +89,9 @@ builder.mutationFields((t) => ({
     authScopes: { write: true },
     description: `Imports one vendor document (at most ${MAX_IMPORT_RECORDS} records): the same reader, rules and summary as npm run import (needs the WRITE scope).`,
     args: {
-      format: t.arg({ type: ImportFormatEnum, required: true }),
+      format: t.arg({ type: ImportFormatEnum, required: true, description: 'Which vendor wrote the document.' }),
       data: t.arg.string({ required: true, description: 'The document as the vendor wrote it (JSON, or XML for CallFire).' }),
-      dryRun: t.arg.boolean({ required: false, defaultValue: false }),
+      dryRun: t.arg.boolean({ required: false, defaultValue: false, description: 'Count what would happen, and keep nothing.' }),
       defaultRegion: t.arg.string({ required: false, description: 'Region of numbers written without a country code, such as US.' }),
     },
     resolve: async (_root, args, ctx) => {
@@ -112,9 +116,9 @@ builder.mutationFields((t) => ({
     authScopes: { write: true },
     description: `Imports calls given as CallInput (at most ${MAX_IMPORT_RECORDS}), with the same summary as importCalls (needs the WRITE scope).`,
     args: {
-      calls: t.arg({ type: [CallInput], required: true }),
-      dryRun: t.arg.boolean({ required: false, defaultValue: false }),
-      defaultRegion: t.arg.string({ required: false }),
+      calls: t.arg({ type: [CallInput], required: true, description: 'The calls; importing one again updates it.' }),
+      dryRun: t.arg.boolean({ required: false, defaultValue: false, description: 'Count what would happen, and keep nothing.' }),
+      defaultRegion: t.arg.string({ required: false, description: 'Region of numbers written without a country code, such as US.' }),
     },
     resolve: async (_root, args, ctx) => {
       if (args.calls.length > MAX_IMPORT_RECORDS) throw new UserInputError(`calls: at most ${MAX_IMPORT_RECORDS} per request; got ${args.calls.length}.`);

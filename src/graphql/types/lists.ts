@@ -34,8 +34,8 @@ export function orderInput<Field extends string>(name: string, field: EnumRef<Ty
   return builder.inputType(`${name}Order`, {
     description: `How a list of ${noun} is ordered; the id breaks ties, so the order is total.`,
     fields: (t) => ({
-      field: t.field({ type: field, required: true }),
-      direction: t.field({ type: OrderDirectionEnum, required: true }),
+      field: t.field({ type: field, required: true, description: 'What to order by.' }),
+      direction: t.field({ type: OrderDirectionEnum, required: true, description: 'Ascending or descending.' }),
     }),
   });
 }

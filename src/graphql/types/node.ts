@@ -28,14 +28,14 @@ builder.queryFields((t) => ({
     type: builder.nodeInterfaceRef(),
     nullable: true,
     description: 'Any object by its global id; null when no such object is visible.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A global id, as any object’s id field gives it.' }) },
     resolve: (_root, args, ctx, info) => loadNode(ctx, info, args.id, 'id'),
   }),
   nodes: t.field({
     type: [builder.nodeInterfaceRef()],
     nullable: { list: false, items: true },
     description: `Objects by their global ids, in the order given; null for each id with no visible object. At most ${MAX_NODES} ids.`,
-    args: { ids: t.arg.idList({ required: true }) },
+    args: { ids: t.arg.idList({ required: true, description: 'Global ids, as objects’ id fields give them.' }) },
     resolve: (_root, args, ctx, info) => {
       if (args.ids.length > MAX_NODES) throw new UserInputError(`ids: at most ${MAX_NODES} ids per request; got ${args.ids.length}.`, { argument: 'ids' });
       return Promise.all(args.ids.map((id, index) => loadNode(ctx, info, id, `ids[${index}]`)));

@@ -54,6 +54,7 @@ builder.node(RecordingRef, {
 export const RecordingConnection = connectionType(RecordingRef, 'Recording', 'recordings');
 
 const RecordingOrderField = builder.enumType('RecordingOrderField', {
+  description: 'What a list of recordings can be ordered by.',
   values: {
     RECORDED_AT: { description: 'When the recording was made.' },
     LENGTH: { description: 'The recording’s length.' },
@@ -73,9 +74,9 @@ export const RecordingFilter = builder.inputRef<RecordingFilterInput>('Recording
   description: 'Narrows a list of recordings; every field given must hold.',
   fields: (t) => ({
     callId: t.id({ required: false, description: 'Only recordings of this call (its global id).' }),
-    name: t.field({ type: StringFilter, required: false }),
-    recordedAt: t.field({ type: DateTimeFilter, required: false }),
-    lengthSeconds: t.field({ type: IntFilter, required: false }),
+    name: t.field({ type: StringFilter, required: false, description: 'Recordings whose name matches.' }),
+    recordedAt: t.field({ type: DateTimeFilter, required: false, description: 'Recordings made in this time range.' }),
+    lengthSeconds: t.field({ type: IntFilter, required: false, description: 'Recordings whose length in seconds is in this range.' }),
   }),
 });
 
@@ -123,7 +124,7 @@ builder.queryField('recordings', (t) =>
     description: 'Recordings, newest first unless ordered otherwise.',
     args: {
       ...pageArgs(t.arg),
-      filter: t.arg({ type: RecordingFilter, required: false }),
+      filter: t.arg({ type: RecordingFilter, required: false, description: 'Only the recordings that match.' }),
       orderBy: t.arg({ type: RecordingOrder, required: false, description: 'Default: RECORDED_AT descending.' }),
     },
     resolve: async (_root, args, ctx, info) => {
