@@ -36,6 +36,8 @@ const environmentSchema = z.object({
   MAX_ALIASES: z.coerce.number().int().min(0).default(15),
   /** Most cost one operation may have: every field costs 1 per object it is resolved on, and a list multiplies its fields by its page size. @default 25000 */
   MAX_COST: z.coerce.number().int().min(1).default(25_000),
+  /** Most buckets one time series may have. @default 1000 */
+  MAX_BUCKETS: z.coerce.number().int().min(1).default(1000),
   /** Most operations in one batched request. @default 5 */
   MAX_OPERATIONS: z.coerce.number().int().min(1).default(5),
   /** Largest request body in bytes. @default 1048576 */
@@ -68,6 +70,7 @@ export interface Limits {
   maxAliases: number;
   maxCost: number;
   maxOperations: number;
+  maxBuckets: number;
   maxBodyBytes: number;
   persistedOperationsFile: string | undefined;
   persistedOperationsOnly: boolean;
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: e.MAX_ALIASES,
       maxCost: e.MAX_COST,
       maxOperations: e.MAX_OPERATIONS,
+      maxBuckets: e.MAX_BUCKETS,
       maxBodyBytes: e.MAX_BODY_BYTES,
       persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
       persistedOperationsOnly: e.PERSISTED_OPERATIONS_ONLY,

@@ -8,6 +8,8 @@ import type { Database } from '../db/client.js';
 export interface AppServices {
   db: Database;
   pages: PageLimits;
+  /** Most buckets one time series may have. */
+  maxBuckets: number;
   authenticator: Authenticator;
   /** The verified credentials of a request (set by the authentication plugin before execution). */
   credentialsOf(request: Request): Credentials;
@@ -21,6 +23,7 @@ export function createContextFactory(services: AppServices) {
       ...initial,
       db: services.db,
       pages: services.pages,
+      maxBuckets: services.maxBuckets,
       authenticator: services.authenticator,
       credentials,
       /** The only account whose data this request sees. */

@@ -9,7 +9,7 @@ import { fieldsKey } from './selection.js';
  * Every read is one statement whose result PostgreSQL has already shaped as JSON keyed by GraphQL
  * field names; Prisma maps a single value per statement and resolvers read plain properties.
  */
-async function queryOne<T>(db: Database, query: { sql: string; params: unknown[] }): Promise<T> {
+export async function queryOne<T>(db: Database, query: { sql: string; params: unknown[] }): Promise<T> {
   const rows = await db.prisma.$queryRawUnsafe<T[]>(query.sql, ...query.params);
   return rows[0]!;
 }

@@ -8,5 +8,6 @@ import './types/recording.js';
 import './types/node.js';
 import './types/api-key.js';
 import './types/import.js';
+import './types/statistics.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

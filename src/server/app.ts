@@ -39,7 +39,7 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
   const apiKeys = useApiKeys(authenticator, rateLimiter, limits.rateLimit);
   return createYoga({
     schema,
-    context: createContextFactory({ db, pages: config.pages, authenticator, credentialsOf: apiKeys.credentialsOf }),
+    context: createContextFactory({ db, pages: config.pages, maxBuckets: limits.maxBuckets, authenticator, credentialsOf: apiKeys.credentialsOf }),
     graphqlEndpoint: ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
