@@ -1,0 +1,59 @@
+import { createApiKey, revokeApiKey } from '../src/auth/api-keys.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase, type Database } from '../src/db/client.js';
+import { migrate } from '../src/db/migrator.js';
+import { createLogger } from '../src/logger.js';
+import { createApp } from '../src/server/app.js';
+
+export interface BenchApp {
+  db: Database;
+  /** Posts one operation with a temporary READ key of the account; throws on any GraphQL error. */
+  post(query: string, variables?: Record<string, unknown>): Promise<{ data: any }>;
+  /** Runs `request` `runs` times after a warm-up: p50 / p95 in ms and SQL statements of the last run. */
+  measure(request: () => Promise<unknown>, runs: number): Promise<{ p50: string; p95: string; statements: number }>;
+  close(): Promise<void>;
+}
+
+/** The real GraphQL app on DATABASE_URL (the benchmark database), migrated, with a key of `account`. */
+export async function benchApp(account: string, name: string): Promise<BenchApp> {
+  const config = loadConfig();
+  if (!config.database.url) throw new Error('Set DATABASE_URL to the benchmark database (npm run db:seed -- --calls 1000000 --accounts 20).');
+  const db = await openDatabase(config.database, { logQueries: true });
+  await migrate(db.sql);
+  const app = createApp({ config, db, logger: createLogger('warn') });
+  const { key, apiKey } = await createApiKey(db.prisma, { accountId: account, name, scopes: ['READ'] }, 'cli');
+  let statements = 0;
+  db.prisma.$on('query' as never, () => statements++);
+  const post = async (query: string, variables?: Record<string, unknown>) => {
+    const response = await app.fetch('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data: any; errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body;
+  };
+  const measure = async (request: () => Promise<unknown>, runs: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs + 3; i += 1) {
+      statements = 0;
+      const started = performance.now();
+      await request();
+      if (i >= 3) times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+    return { p50: at(0.5), p95: at(0.95), statements };
+  };
+  return {
+    db,
+    post,
+    measure,
+    close: async () => {
+      await revokeApiKey(db.prisma, null, apiKey.id, 'cli');
+      await app.dispose();
+      await db.close();
+    },
+  };
+}
