@@ -25,7 +25,7 @@ export interface OpenOptions {
 const PGLITE_MEMORY = 'memory://';
 
 /** The server's address as `host:port/database`, for messages. */
-export function describeDatabaseUrl(url: URL): string {
+function describeDatabaseUrl(url: URL): string {
   return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
 }
 

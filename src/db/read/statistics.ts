@@ -1,3 +1,4 @@
+import type { CallDirection, CallStatus, HangupDisposition } from '../generated/enums.js';
 import { ANSWERED, HAS_RECORDING } from './calls.js';
 import { and, isoTime, SqlParams } from './sql.js';
 
@@ -26,9 +27,9 @@ export interface Measures {
 
 export interface Statistics extends Measures {
   prices: Array<{ currency: string | null; amount: string }>;
-  byStatus: Array<{ value: string; count: number }>;
-  byDirection: Array<{ value: string | null; count: number }>;
-  byHangupDisposition: Array<{ value: string | null; count: number }>;
+  byStatus: Array<{ value: CallStatus; count: number }>;
+  byDirection: Array<{ value: CallDirection | null; count: number }>;
+  byHangupDisposition: Array<{ value: HangupDisposition | null; count: number }>;
 }
 
 type Where = (params: SqlParams) => string[];

@@ -235,7 +235,7 @@ builder.node(CallRef, {
       type: [CallRecordRef],
       description: 'The dialling attempts of the call (CallFire CallRecord), first attempt first.',
       resolve: (call, _args, ctx, info) =>
-        rowsByKey<CallRecordRow>(ctx, callRecordEntity, 'cr.call_id', selectedFields(info, 'CallRecord'), 'cr.attempt').load(call.id),
+        rowsByKey<CallRecordRow>(ctx, callRecordEntity, 'cr.call_id', selectedFields(info, 'CallRecord'), callRecordEntity.orders.ATTEMPT!.column).load(call.id),
     }),
     recordings: t.field({
       type: RecordingConnection,

@@ -1,25 +1,32 @@
-import { brandWithType } from '@pothos/core';
+import { brandWithType, type ObjectRef } from '@pothos/core';
 import { callEntity } from '../../db/read/calls.js';
 import { callRecordEntity } from '../../db/read/call-records.js';
 import type { Entity } from '../../db/read/entity.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import { UserInputError } from '../../errors.js';
-import { builder } from '../builder.js';
+import { builder, type AppTypes } from '../builder.js';
 import type { Context } from '../context.js';
 import { rowById } from '../loaders.js';
 import { selectedFields } from '../selection.js';
+import { CallRef } from './call.js';
+import { CallRecordRef } from './call-record.js';
 import { parseNodeId } from './node-id.js';
+import { RecordingRef } from './recording.js';
 
-const NODE_TYPES: Record<string, Entity> = { Call: callEntity, CallRecord: callRecordEntity, Recording: recordingEntity };
+const NODE_TYPES: Record<string, { entity: Entity; ref: ObjectRef<AppTypes, object> }> = {
+  Call: { entity: callEntity, ref: CallRef },
+  CallRecord: { entity: callRecordEntity, ref: CallRecordRef },
+  Recording: { entity: recordingEntity, ref: RecordingRef },
+};
 
 const MAX_NODES = 100;
 
 async function loadNode(ctx: Context, info: Parameters<typeof selectedFields>[0], globalId: string, argument: string) {
   const { typename, id } = parseNodeId(globalId, argument);
-  const entity = NODE_TYPES[typename];
-  if (!entity) return null;
-  const row = await rowById(ctx, entity, selectedFields(info, typename)).load(id);
-  if (row) brandWithType(row, typename as never);
+  const type = NODE_TYPES[typename];
+  if (!type) return null;
+  const row = await rowById(ctx, type.entity, selectedFields(info, typename)).load(id);
+  if (row) brandWithType(row, type.ref);
   return row;
 }
 

@@ -1,7 +1,8 @@
 import { callEntity } from '../../db/read/calls.js';
 import { breakdownQuery, DIMENSIONS, seriesQuery, statisticsQuery, type Interval, type Measures, type Statistics } from '../../db/read/statistics.js';
 import { UserInputError } from '../../errors.js';
-import { builder } from '../builder.js';
+import type { EnumRef } from '@pothos/core';
+import { builder, type AppTypes } from '../builder.js';
 import { queryOne, scoped } from '../loaders.js';
 import { CallFilter, callFilterWhere } from './call-filter.js';
 import { CallDirectionEnum, CallStatusEnum, HangupDispositionEnum } from './enums.js';
@@ -23,11 +24,11 @@ const CallMeasures = builder.objectRef<Measures>('CallMeasures').implement({
   }),
 });
 
-const count = <V>(name: string, type: V, description: string) =>
-  builder.objectRef<{ value: string | null; count: number }>(name).implement({
+const count = <Value extends string>(name: string, type: EnumRef<AppTypes, Value, Value>, description: string) =>
+  builder.objectRef<{ value: Value | null; count: number }>(name).implement({
     description,
     fields: (t) => ({
-      value: t.field({ type: type as never, nullable: true, description: 'The value; null for calls without one.', resolve: (row) => row.value as never }),
+      value: t.expose('value', { type, nullable: true, description: 'The value; null for calls without one.' }),
       count: t.exposeInt('count', { description: 'Calls with that value.' }),
     }),
   });
