@@ -27,6 +27,18 @@ export const CALL_ENUM_FIELDS = {
   callfireFinalResult: 'callfire_final_result',
 } as const;
 
+/** Each enum column's PostgreSQL type: filters compare enum to enum, as a text cast of every row costs more than the scan. */
+const ENUM_TYPES: Record<(typeof CALL_ENUM_FIELDS)[keyof typeof CALL_ENUM_FIELDS], string> = {
+  source: 'CallSource',
+  status: 'CallStatus',
+  direction: 'CallDirection',
+  answered_by: 'AnsweredBy',
+  hangup_disposition: 'HangupDisposition',
+  pbx_result: 'PbxResult',
+  callfire_state: 'CallFireState',
+  callfire_final_result: 'CallFireResult',
+};
+
 export const CALL_PHONE_FIELDS = {
   fromNumber: 'from_number',
   toNumber: 'to_number',
@@ -117,7 +129,7 @@ export function callFilterConditions(filter: CallFilter | null | undefined, para
       if (value !== null && value !== undefined) out.push(...build(`${path}.${field}`, column, value as F));
     }
   };
-  each<EnumFilter>(CALL_ENUM_FIELDS, (p, column, value) => enumConditions(p, `c.${column}`, value, params));
+  each<EnumFilter>(CALL_ENUM_FIELDS, (p, column, value) => enumConditions(p, `c.${column}`, ENUM_TYPES[column as keyof typeof ENUM_TYPES], value, params));
   each<StringFilter>(CALL_PHONE_FIELDS, (p, column, value) => phoneConditions(p, `c.${column}`, value, params));
   each<StringFilter>(CALL_STRING_FIELDS, (p, column, value) => stringConditions(p, `c.${column}`, value, params));
   each<KeyFilter>(CALL_KEY_FIELDS, (p, column, value) => keyConditions(p, `c.${column}`, value, params));

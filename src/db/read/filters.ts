@@ -65,13 +65,13 @@ export function phoneConditions(path: string, column: string, filter: StringFilt
   );
 }
 
-export function enumConditions(path: string, column: string, filter: EnumFilter, params: SqlParams): string[] {
+export function enumConditions(path: string, column: string, type: string, filter: EnumFilter, params: SqlParams): string[] {
   const out: string[] = [];
   if (present(filter.in)) {
     nonEmpty(`${path}.in`, filter.in);
-    out.push(`${column}::text = ANY(${params.add(filter.in, 'text[]')})`);
+    out.push(`${column} = ANY(${params.add(filter.in, 'text[]')}::"${type}"[])`);
   }
-  if (present(filter.notIn)) out.push(`${column}::text <> ALL(${params.add(filter.notIn, 'text[]')}) OR ${column} IS NULL`);
+  if (present(filter.notIn)) out.push(`${column} <> ALL(${params.add(filter.notIn, 'text[]')}::"${type}"[]) OR ${column} IS NULL`);
   if (present(filter.in) && present(filter.notIn) && filter.in.every((value) => filter.notIn!.includes(value))) {
     throw new UserInputError(`${path}: every value in "in" is also in "notIn", so nothing can match.`, { path });
   }
