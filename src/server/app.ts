@@ -10,6 +10,7 @@ import type { Database } from '../db/client.js';
 import { createContextFactory } from '../graphql/context.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
+import { useCompiledExecution } from './jit.js';
 import { useApiKeys, useBodyLimit, useCostLimit } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
 
@@ -58,6 +59,7 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
       maxDepthPlugin({ n: limits.maxDepth, exposeLimits: true, flattenFragments: true }),
       maxAliasesPlugin({ n: limits.maxAliases, exposeLimits: true }),
       useCostLimit(limits.maxCost, { defaultPageSize: config.pages.defaultSize, listSize: LIST_SIZE_ESTIMATE }),
+      useCompiledExecution(schema),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
