@@ -6,11 +6,17 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { StartupError, type Config } from '../config.js';
 import { PrismaClient } from './generated/client.js';
-import { pgliteDriver, poolDriver, type SqlDriver } from './sql-driver.js';
+import { observedDriver, pgliteDriver, poolDriver, type QueryObserver, type SqlDriver } from './sql-driver.js';
 
 export interface Database {
   prisma: PrismaClient;
+  /** Plain SQL on the same connections: the GraphQL reads, imports, migrations and the seed. */
   sql: SqlDriver;
+  /**
+   * Calls `observer` with every statement Prisma or `sql` runs; only on a database opened with
+   * `logQueries` (tests and benchmarks count statements with it).
+   */
+  onQuery(observer: QueryObserver): void;
   /** Where the data lives, for log lines: never includes a password. */
   description: string;
   embedded: boolean;
@@ -18,8 +24,28 @@ export interface Database {
 }
 
 export interface OpenOptions {
-  /** Emit Prisma `query` events (tests and benchmarks count statements with them). */
+  /** Report every statement to `onQuery` observers (tests and benchmarks count statements). */
   logQueries?: boolean;
+}
+
+/** The driver as given, or one that reports its statements together with Prisma's `query` events. */
+function observable(prisma: PrismaClient, driver: SqlDriver, options: OpenOptions): Pick<Database, 'sql' | 'onQuery'> {
+  if (!options.logQueries) {
+    return {
+      sql: driver,
+      onQuery: () => {
+        throw new Error('open the database with logQueries to observe its statements');
+      },
+    };
+  }
+  const observers: QueryObserver[] = [];
+  prisma.$on('query' as never, (event: { query: string; params: string }) => {
+    for (const observer of observers) observer(event.query, JSON.parse(event.params) as unknown[]);
+  });
+  return {
+    sql: observedDriver(driver, (query, params) => observers.forEach((observer) => observer(query, params))),
+    onQuery: (observer) => observers.push(observer),
+  };
 }
 
 const PGLITE_MEMORY = 'memory://';
@@ -67,7 +93,7 @@ async function openPostgres(rawUrl: string, poolSize: number, options: OpenOptio
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), ...prismaOptions(options) });
   return {
     prisma,
-    sql: poolDriver(pool),
+    ...observable(prisma, poolDriver(pool), options),
     description,
     embedded: false,
     close: once(async () => {
@@ -90,7 +116,7 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), ...prismaOptions(options) });
   return {
     prisma,
-    sql: pgliteDriver(db),
+    ...observable(prisma, pgliteDriver(db), options),
     description: inMemory ? 'embedded PGlite in memory' : `embedded PGlite at ${dataDir}`,
     embedded: true,
     close: once(async () => {

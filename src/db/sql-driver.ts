@@ -85,3 +85,25 @@ export function poolDriver(pool: pg.Pool): SqlDriver {
     session,
   };
 }
+
+/** Reports each statement before it runs: tests and benchmarks count and inspect them. */
+export type QueryObserver = (query: string, params: readonly unknown[]) => void;
+
+/** The same driver, reporting every statement it runs, in transactions and sessions too. */
+export function observedDriver(driver: SqlDriver, observe: QueryObserver): SqlDriver {
+  const observed = <E extends SqlExecutor>(executor: E): SqlExecutor => ({
+    query: (text, params) => {
+      observe(text, params ?? []);
+      return executor.query(text, params);
+    },
+    exec: (script) => {
+      observe(script, []);
+      return executor.exec(script);
+    },
+  });
+  const observedSession = (session: SqlSession): SqlSession => ({
+    ...observed(session),
+    transaction: (work) => session.transaction((tx) => work(observed(tx))),
+  });
+  return { ...observedSession(driver), session: (work) => driver.session((session) => work(observedSession(session))) };
+}

@@ -7,10 +7,12 @@ import { fieldsKey } from './selection.js';
 
 /**
  * Every read is one statement whose result PostgreSQL has already shaped as JSON keyed by GraphQL
- * field names; Prisma maps a single value per statement and resolvers read plain properties.
+ * field names, so resolvers read plain properties. It goes to the driver below Prisma: for one
+ * JSON value per statement, Prisma's raw-query pipeline cost about a quarter of the throughput of
+ * the dashboard list (../shared/perf-notes.md) and added nothing.
  */
 export async function queryOne<T>(db: Database, query: { sql: string; params: unknown[] }): Promise<T> {
-  const rows = await db.prisma.$queryRawUnsafe<T[]>(query.sql, ...query.params);
+  const rows = await db.sql.query<T>(query.sql, query.params);
   return rows[0]!;
 }
 

@@ -52,9 +52,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     'cli',
   );
   let recording: Statement[] | undefined;
-  database.db.prisma.$on('query' as never, (event: { query: string; params: string }) =>
-    recording?.push({ query: event.query, params: JSON.parse(event.params) as unknown[] }),
-  );
+  database.db.onQuery((query, params) => recording?.push({ query, params: [...params] }));
   const post = async (body: unknown, headers: Record<string, string> = {}) =>
     app.fetch('http://test/graphql', {
       method: 'POST',
