@@ -1,5 +1,5 @@
 import { UserInputError } from '../../errors.js';
-import type { SqlParams } from './sql.js';
+import { arrayLiteral, type SqlParams } from './sql.js';
 
 /** Filter operators shared by every list; each present operator narrows the list further. */
 export interface StringFilter {
@@ -69,9 +69,9 @@ export function enumConditions(path: string, column: string, type: string, filte
   const out: string[] = [];
   if (present(filter.in)) {
     nonEmpty(`${path}.in`, filter.in);
-    out.push(`${column} = ANY(${params.add(filter.in, 'text[]')}::"${type}"[])`);
+    out.push(`${column} = ANY(${params.add(arrayLiteral(filter.in), `"${type}"[]`)})`);
   }
-  if (present(filter.notIn)) out.push(`${column} <> ALL(${params.add(filter.notIn, 'text[]')}::"${type}"[]) OR ${column} IS NULL`);
+  if (present(filter.notIn)) out.push(`${column} <> ALL(${params.add(arrayLiteral(filter.notIn), `"${type}"[]`)}) OR ${column} IS NULL`);
   if (present(filter.in) && present(filter.notIn) && filter.in.every((value) => filter.notIn!.includes(value))) {
     throw new UserInputError(`${path}: every value in "in" is also in "notIn", so nothing can match.`, { path });
   }

@@ -8,6 +8,13 @@ export class SqlParams {
   }
 }
 
+/**
+ * An array as PostgreSQL's text literal, for a parameter cast to an array of a custom type (an
+ * enum): the server then reads it once at bind time, where a cast inside the statement would be
+ * evaluated on every row and keep the condition out of the index.
+ */
+export const arrayLiteral = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
 /** Quotes an output column alias (GraphQL field names are camelCase). */
 export const alias = (name: string) => `"${name}"`;
 
