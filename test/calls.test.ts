@@ -311,7 +311,7 @@ describe('the call graph', () => {
       }
     `;
 
-    it('issues the same number of SQL statements for a page of 10 and of 50 (at most 5)', async () => {
+    it('reads a page with its count, parents, legs, attempts and recordings in one SQL statement, for 10 rows as for 50', async () => {
       const small = await test.recordQueries(() => test.gql(NESTED, { first: 10 }));
       const large = await test.recordQueries(() => test.gql(NESTED, { first: 50 }));
       expect(small.result.errors).toBeUndefined();
@@ -320,10 +320,8 @@ describe('the call graph', () => {
       expect(nodes.some((n: any) => n.parent)).toBe(true);
       expect(nodes.some((n: any) => n.legs.nodes.length > 0)).toBe(true);
       expect(nodes.some((n: any) => n.records.some((r: any) => r.recordings.length > 0))).toBe(true);
-      // page with its count, parents, legs, attempts, attempts' recordings
-      expect(large.queries).toHaveLength(5);
-      expect(small.queries.length).toBeLessThanOrEqual(large.queries.length);
-      expect(small.queries.length).toBeGreaterThanOrEqual(4);
+      expect(large.queries).toHaveLength(1);
+      expect(small.queries).toHaveLength(1);
     });
 
     it('answers nested lists exactly as SQL does', async () => {

@@ -1,18 +1,23 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
-const cache = new WeakMap<readonly FieldNode[], Map<string, ReadonlySet<string>>>();
+/** What a resolver, or a relation planned inside its parent's statement, sees of the operation. */
+export type FieldInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues' | 'schema'>;
+
+const cache = new WeakMap<readonly FieldNode[], Map<string, ReadonlyMap<string, FieldNode[]>>>();
 
 /** Whether a fragment's type condition applies to `typeName` (its own name or an interface of it). */
 function applies(condition: string | undefined, typeName: string): boolean {
   return condition === undefined || condition === typeName || condition === 'Node';
 }
 
-function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, typeName: string, path: readonly string[], out: Set<string>): void {
+function collect(info: FieldInfo, set: SelectionSetNode | undefined, typeName: string, path: readonly string[], out: Map<string, FieldNode[]>): void {
   if (!set) return;
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
-      if (path.length === 0) out.add(selection.name.value);
-      else if (selection.name.value === path[0]) collect(info, selection.selectionSet, typeName, path.slice(1), out);
+      if (path.length === 0) {
+        const responseKey = selection.alias?.value ?? selection.name.value;
+        out.set(responseKey, [...(out.get(responseKey) ?? []), selection]);
+      } else if (selection.name.value === path[0]) collect(info, selection.selectionSet, typeName, path.slice(1), out);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       // Fragments on the way down are on the connection or edge types; only the last level's matter.
       if (path.length > 0 || applies(selection.typeCondition?.name.value, typeName)) {
@@ -28,11 +33,11 @@ function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, ty
 }
 
 /**
- * The fields an operation selects on `typeName` below the current field, following `path`
- * (for a connection: `['edges', 'node']` and `['nodes']`). Computed once per field of the
- * operation, however many objects resolve it.
+ * The fields an operation selects on `typeName` below the current field, by response key,
+ * following `paths` (for a connection: `['edges', 'node']` and `['nodes']`). Computed once per
+ * field of the operation, however many objects resolve it.
  */
-export function selectedFields(info: GraphQLResolveInfo, typeName: string, ...paths: Array<readonly string[]>): ReadonlySet<string> {
+export function selectedFieldNodes(info: FieldInfo, typeName: string, ...paths: Array<readonly string[]>): ReadonlyMap<string, FieldNode[]> {
   const key = `${typeName}:${paths.map((p) => p.join('.')).join('|')}`;
   let perField = cache.get(info.fieldNodes);
   if (!perField) {
@@ -41,7 +46,7 @@ export function selectedFields(info: GraphQLResolveInfo, typeName: string, ...pa
   }
   let fields = perField.get(key);
   if (!fields) {
-    const out = new Set<string>();
+    const out = new Map<string, FieldNode[]>();
     for (const path of paths.length ? paths : [[]]) {
       for (const node of info.fieldNodes) collect(info, node.selectionSet, typeName, path, out);
     }
@@ -51,5 +56,15 @@ export function selectedFields(info: GraphQLResolveInfo, typeName: string, ...pa
   return fields;
 }
 
-/** A stable text key of a field set, for keying loaders by what they select. */
-export const fieldsKey = (fields: ReadonlySet<string>) => [...fields].sort().join(',');
+const namesCache = new WeakMap<ReadonlyMap<string, FieldNode[]>, ReadonlySet<string>>();
+
+/** The names of the fields an operation selects on `typeName` below the current field. */
+export function selectedFields(info: FieldInfo, typeName: string, ...paths: Array<readonly string[]>): ReadonlySet<string> {
+  const nodes = selectedFieldNodes(info, typeName, ...paths);
+  let names = namesCache.get(nodes);
+  if (!names) {
+    names = new Set([...nodes.values()].map((group) => group[0]!.name.value));
+    namesCache.set(nodes, names);
+  }
+  return names;
+}

@@ -1,4 +1,4 @@
-import { alias } from './sql.js';
+import { alias, type SqlParams } from './sql.js';
 
 /** A column a list can be ordered by, and how its value travels in a cursor. */
 export interface OrderColumn {
@@ -25,12 +25,32 @@ export interface Entity {
   orders: Record<string, OrderColumn>;
 }
 
+/**
+ * A relation read by the same statement as its rows: a correlated subquery on the row's alias
+ * whose JSON is what the relation's own loader would have returned, under `property`.
+ */
+export interface RelationColumn {
+  property: string;
+  sql(params: SqlParams): string;
+}
+
+/** What a statement reads of each row: GraphQL fields, and relations loaded with the row. */
+export interface Selection {
+  fields: ReadonlySet<string>;
+  relations: readonly RelationColumn[];
+  /** Equal for equal selections: loaders are keyed by it. */
+  key: string;
+}
+
 /** Every loaded row carries its id; relation fields pull in the keys they need. */
-export function selectList(entity: Entity, fields: Iterable<string>): string {
+export function selectList(entity: Entity, selection: Selection, params: SqlParams): string {
   const wanted = new Set(['id']);
-  for (const field of fields) {
+  for (const field of selection.fields) {
     if (field in entity.columns) wanted.add(field);
     for (const required of entity.requires[field] ?? []) wanted.add(required);
   }
-  return [...wanted].map((field) => `${entity.columns[field]} AS ${alias(field)}`).join(', ');
+  return [
+    ...[...wanted].map((field) => `${entity.columns[field]} AS ${alias(field)}`),
+    ...selection.relations.map((relation) => `${relation.sql(params)} AS ${alias(relation.property)}`),
+  ].join(', ');
 }

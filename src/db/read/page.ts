@@ -1,4 +1,4 @@
-import { selectList, type Entity, type OrderColumn } from './entity.js';
+import { selectList, type Entity, type OrderColumn, type Selection } from './entity.js';
 import { and, SqlParams } from './sql.js';
 
 /** A position in a list: the sort value as text (null sorts above every value) and the id. */
@@ -19,7 +19,7 @@ export interface PageRequest {
   backward: boolean;
   /** Rows to fetch: the page size plus one, to learn whether there are more. */
   limit: number;
-  fields: Iterable<string>;
+  selection: Selection;
   withTotal: boolean;
 }
 
@@ -65,7 +65,7 @@ function pageColumns(request: PageRequest, params: SqlParams, extra: string[]): 
   const columns = [
     `(SELECT COALESCE(json_agg(r ORDER BY ${orderBy}), '[]'::json)
         FROM (SELECT * FROM ${entity.table} ${a} WHERE ${scan} ORDER BY ${orderBy} LIMIT ${params.add(request.limit, 'int')}) ${a}
-        CROSS JOIN LATERAL (SELECT ${selectList(entity, request.fields)}, ${order.text} AS "_cursor") r) AS rows`,
+        CROSS JOIN LATERAL (SELECT ${selectList(entity, request.selection, params)}, ${order.text} AS "_cursor") r) AS rows`,
   ];
   columns.push(request.withTotal ? `(SELECT count(*)::int FROM ${entity.table} ${a} WHERE ${and(base)}) AS total` : 'NULL::int AS total');
   columns.push(
@@ -83,34 +83,51 @@ export function pageQuery(request: PageRequest): { sql: string; params: unknown[
   return { sql, params: params.values };
 }
 
-/**
- * One statement for the same page under many parents (a leg list per call, say): a JSON array of
- * `{ key, rows, total, behind }`, one per key, each page read by its own index range scan.
- */
-export function batchedPageQuery(request: PageRequest, keyColumn: string, keys: readonly string[]): { sql: string; params: unknown[] } {
+/** One statement for the rows with these ids (a batch of node lookups). */
+export function byIdsQuery(entity: Entity, ids: readonly string[], where: (params: SqlParams) => string[], selection: Selection): { sql: string; params: unknown[] } {
   const params = new SqlParams();
-  const keyList = params.add(keys, 'bigint[]');
-  const columns = pageColumns(request, params, [`${keyColumn} = k.key`]);
-  const sql = `SELECT COALESCE(json_agg(json_build_object('key', k.key::text, 'rows', p.rows, 'total', p.total, 'behind', p.behind)), '[]'::json) AS pages
-    FROM unnest(${keyList}) AS k(key)
-    CROSS JOIN LATERAL (SELECT ${columns}) p`;
+  const a = entity.alias;
+  const condition = and([`${a}.id = ANY(${params.add(ids, 'bigint[]')})`, ...where(params)]);
+  const sql = `SELECT COALESCE(json_agg(r), '[]'::json) AS rows
+    FROM (SELECT * FROM ${entity.table} ${a} WHERE ${condition}) ${a}
+    CROSS JOIN LATERAL (SELECT ${selectList(entity, selection, params)}) r`;
   return { sql, params: params.values };
 }
 
-/** One statement for every row whose `keyColumn` is among `keys`, each row tagged with its `_key`. */
-export function byKeysQuery(
+/*
+ * Relations read inside the statement of their parent rows. `outerKey` is an expression on the
+ * parent row's alias; it is bound to `k.key` first, so the relation's own table may reuse the
+ * alias of the parent's (an inner alias shadows the outer one) and relations nest to any depth.
+ */
+
+/** The page of the parent's children: `{ rows, total, behind }`, as `pageQuery` reads a page. */
+export function nestedPage(request: PageRequest, keyColumn: string, outerKey: string, params: SqlParams): string {
+  return `(SELECT json_build_object('rows', p.rows, 'total', p.total, 'behind', p.behind)
+    FROM (SELECT ${outerKey} AS key) k CROSS JOIN LATERAL (SELECT ${pageColumns(request, params, [`${keyColumn} = k.key`])}) p)`;
+}
+
+/** Every row whose `keyColumn` is the parent's key, as a JSON array in `orderBy` order. */
+export function nestedRows(
   entity: Entity,
   keyColumn: string,
-  keys: readonly string[],
+  outerKey: string,
   where: (params: SqlParams) => string[],
-  fields: Iterable<string>,
+  selection: Selection,
+  params: SqlParams,
   orderBy = `${entity.alias}.id`,
-): { sql: string; params: unknown[] } {
-  const params = new SqlParams();
+): string {
   const a = entity.alias;
-  const condition = and([`${keyColumn} = ANY(${params.add(keys, 'bigint[]')})`, ...where(params)]);
-  const sql = `SELECT COALESCE(json_agg(r ORDER BY ${orderBy}), '[]'::json) AS rows
-    FROM (SELECT * FROM ${entity.table} ${a} WHERE ${condition}) ${a}
-    CROSS JOIN LATERAL (SELECT ${selectList(entity, fields)}, ${keyColumn}::text AS "_key") r`;
-  return { sql, params: params.values };
+  return `(SELECT COALESCE(json_agg(r ORDER BY ${orderBy}), '[]'::json)
+    FROM (SELECT ${outerKey} AS key) k
+    CROSS JOIN LATERAL (SELECT * FROM ${entity.table} ${a} WHERE ${and([`${keyColumn} = k.key`, ...where(params)])}) ${a}
+    CROSS JOIN LATERAL (SELECT ${selectList(entity, selection, params)}) r)`;
+}
+
+/** The one row whose id is the parent's key, or null. */
+export function nestedRow(entity: Entity, outerKey: string, where: (params: SqlParams) => string[], selection: Selection, params: SqlParams): string {
+  const a = entity.alias;
+  return `(SELECT row_to_json(r)
+    FROM (SELECT ${outerKey} AS key) k
+    CROSS JOIN LATERAL (SELECT * FROM ${entity.table} ${a} WHERE ${and([`${a}.id = k.key`, ...where(params)])}) ${a}
+    CROSS JOIN LATERAL (SELECT ${selectList(entity, selection, params)}) r)`;
 }

@@ -1,4 +1,3 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import {
   CALL_BOOLEAN_FIELDS,
   CALL_ENUM_FIELDS,
@@ -15,7 +14,9 @@ import type { PageRequest } from '../../db/read/page.js';
 import type { SqlParams } from '../../db/read/sql.js';
 import { builder } from '../builder.js';
 import type { PagePlan } from '../connection.js';
-import { selectedFields } from '../selection.js';
+import type { Context } from '../context.js';
+import { selectionOf } from '../preload.js';
+import { selectedFields, type FieldInfo } from '../selection.js';
 import {
   AnsweredByEnum,
   CallDirectionEnum,
@@ -117,7 +118,7 @@ export function callOrderSpec(order: { field: keyof typeof callEntity.orders | s
 }
 
 /** A page of calls as the operation selects it: its fields, and the total only when asked. */
-export function callPageRequest(info: GraphQLResolveInfo, plan: PagePlan, order: ReturnType<typeof callOrderSpec>): Omit<PageRequest, 'where'> {
+export function callPageRequest(ctx: Context, info: FieldInfo, plan: PagePlan, order: ReturnType<typeof callOrderSpec>): Omit<PageRequest, 'where'> {
   return {
     entity: callEntity,
     order: order.column,
@@ -125,7 +126,7 @@ export function callPageRequest(info: GraphQLResolveInfo, plan: PagePlan, order:
     cursor: plan.cursor,
     backward: plan.backward,
     limit: plan.size + 1,
-    fields: selectedFields(info, 'Call', ['edges', 'node'], ['nodes']),
+    selection: selectionOf(ctx, info, 'Call', ['edges', 'node'], ['nodes']),
     withTotal: selectedFields(info, 'CallConnection').has('totalCount'),
   };
 }

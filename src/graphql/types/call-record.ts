@@ -1,8 +1,9 @@
 import type { CallFireResult } from '../../db/generated/enums.js';
+import { nestedRows } from '../../db/read/page.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import { builder } from '../builder.js';
-import { rowsByKey, type Row } from '../loaders.js';
-import { selectedFields } from '../selection.js';
+import { scoped, type Row } from '../loaders.js';
+import { preloaded, preloadRelation, selectionOf } from '../preload.js';
 import { CallRef, loadCall } from './call.js';
 import { CallFireResultEnum } from './enums.js';
 import { RecordingRef, type RecordingRow } from './recording.js';
@@ -57,8 +58,18 @@ builder.node(CallRecordRef, {
     recordings: t.field({
       type: [RecordingRef],
       description: 'Recordings made during this attempt (RecordingMeta).',
-      resolve: (record, _args, ctx, info) =>
-        rowsByKey<RecordingRow>(ctx, recordingEntity, 'rec.call_record_id', selectedFields(info, 'Recording')).load(record.id),
+      resolve: (record, _args, _ctx, info) => preloaded<RecordingRow[]>(record, info),
     }),
   }),
+});
+
+preloadRelation('CallRecord', 'recordings', (ctx, relation) => {
+  const selection = selectionOf(ctx, relation.info, 'Recording');
+  return {
+    key: selection.key,
+    column: {
+      property: relation.property,
+      sql: (params) => nestedRows(recordingEntity, 'rec.call_record_id', 'cr.id', scoped(ctx, recordingEntity), selection, params),
+    },
+  };
 });

@@ -11,11 +11,15 @@ import type {
 } from '../../db/generated/enums.js';
 import { callEntity } from '../../db/read/calls.js';
 import { callRecordEntity } from '../../db/read/call-records.js';
+import { nestedPage, nestedRow, nestedRows, type PageRows } from '../../db/read/page.js';
+import { recordingEntity } from '../../db/read/recordings.js';
+import { UserInputError } from '../../errors.js';
 import { builder } from '../builder.js';
-import { planPage, toConnection } from '../connection.js';
+import { planPage, toConnection, type ConnectionArgs } from '../connection.js';
 import type { Context } from '../context.js';
-import { loadPage, pageByKey, rowById, rowsByKey, type Row } from '../loaders.js';
-import { selectedFields } from '../selection.js';
+import { loadPage, rowById, scoped, type Row } from '../loaders.js';
+import { preloaded, preloadRelation, selectionOf } from '../preload.js';
+import type { FieldInfo } from '../selection.js';
 import { CallFilter, callFilterWhere, CallOrder, callOrderSpec, callPageRequest } from './call-filter.js';
 import { CallRecordRef, type CallRecordRow } from './call-record.js';
 import {
@@ -30,7 +34,7 @@ import {
 } from './enums.js';
 import { connectionType, pageArgs } from './lists.js';
 import { decodeNodeId } from './node-id.js';
-import { RecordingConnection, recordingPageRequest, RecordingOrder, type RecordingRow } from './recording.js';
+import { planRecordings, RecordingConnection, recordingPageRequest, RecordingOrder, type RecordingRow } from './recording.js';
 
 type Nullable<T> = T | null;
 
@@ -132,9 +136,18 @@ const QualityRating = builder.objectRef<NonNullable<CallRow['quality']>>('Qualit
 
 export const CallConnection = connectionType(CallRef, 'Call', 'calls');
 
+type CallOrderValue = Parameters<typeof callOrderSpec>[0];
+const ATTEMPT_ORDER = callRecordEntity.orders.ATTEMPT!.column;
+const CALL_RECORDINGS_ORDER = { field: 'RECORDED_AT', direction: 'ASC' } as const;
+
+/** A call's legs: earliest first unless ordered otherwise. */
+function planLegs(ctx: Context, args: ConnectionArgs & { orderBy?: CallOrderValue | null }) {
+  const order = callOrderSpec(args.orderBy ?? { field: 'START_TIME', direction: 'ASC' });
+  return { order, plan: planPage(args, ctx.pages, 'legs', order.name) };
+}
+
 /** The call with this id, as the operation selects it; null when it is not visible. */
-export const loadCall = (ctx: Context, info: GraphQLResolveInfo, id: string) =>
-  rowById<CallRow>(ctx, callEntity, selectedFields(info, 'Call')).load(id);
+export const loadCall = (ctx: Context, info: FieldInfo, id: string) => rowById<CallRow>(ctx, callEntity, selectionOf(ctx, info, 'Call')).load(id);
 
 builder.node(CallRef, {
   description: 'One call or call leg, as one telephony platform reported it. Fields are named in cdrql’s terms; each description names the vendor fields it comes from.',
@@ -214,7 +227,7 @@ builder.node(CallRef, {
       type: CallRef,
       nullable: true,
       description: 'The call that created this leg.',
-      resolve: (call, _args, ctx, info) => (call.parentId ? loadCall(ctx, info, call.parentId) : null),
+      resolve: (call, _args, _ctx, info) => preloaded<CallRow | null>(call, info),
     }),
     legs: t.field({
       type: CallConnection,
@@ -223,19 +236,15 @@ builder.node(CallRef, {
         ...pageArgs(t.arg),
         orderBy: t.arg({ type: CallOrder, required: false, description: 'Default: START_TIME ascending.' }),
       },
-      resolve: async (call, args, ctx, info) => {
-        const order = callOrderSpec(args.orderBy ?? { field: 'START_TIME', direction: 'ASC' });
-        const plan = planPage(args, ctx.pages, 'legs', order.name);
-        const request = callPageRequest(info, plan, order);
-        const page = await pageByKey<CallRow>(ctx, request, 'c.parent_id', JSON.stringify([order.name, plan, [...request.fields]])).load(call.id);
-        return toConnection(page, plan, 'legs', order.name);
+      resolve: (call, args, ctx, info) => {
+        const { order, plan } = planLegs(ctx, args);
+        return toConnection(preloaded<PageRows<CallRow>>(call, info), plan, 'legs', order.name);
       },
     }),
     records: t.field({
       type: [CallRecordRef],
       description: 'The dialling attempts of the call (CallFire CallRecord), first attempt first.',
-      resolve: (call, _args, ctx, info) =>
-        rowsByKey<CallRecordRow>(ctx, callRecordEntity, 'cr.call_id', selectedFields(info, 'CallRecord'), callRecordEntity.orders.ATTEMPT!.column).load(call.id),
+      resolve: (call, _args, _ctx, info) => preloaded<CallRecordRow[]>(call, info),
     }),
     recordings: t.field({
       type: RecordingConnection,
@@ -244,10 +253,9 @@ builder.node(CallRef, {
         ...pageArgs(t.arg),
         orderBy: t.arg({ type: RecordingOrder, required: false, description: 'Default: RECORDED_AT ascending.' }),
       },
-      resolve: async (call, args, ctx, info) => {
-        const { plan, request, orderName } = recordingPageRequest(ctx, info, 'call-recordings', args, { field: 'RECORDED_AT', direction: 'ASC' });
-        const page = await pageByKey<RecordingRow>(ctx, request, 'rec.call_id', JSON.stringify([orderName, plan, [...request.fields]])).load(call.id);
-        return toConnection(page, plan, 'call-recordings', orderName);
+      resolve: (call, args, ctx, info) => {
+        const { plan, orderName } = planRecordings(ctx, 'call-recordings', args, CALL_RECORDINGS_ORDER);
+        return toConnection(preloaded<PageRows<RecordingRow>>(call, info), plan, 'call-recordings', orderName);
       },
     }),
   }),
@@ -274,8 +282,8 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const page = await loadPage<CallRow>(ctx, {
-        ...callPageRequest(info, { size: 1, backward: false, cursor: undefined }, callOrderSpec({ field: 'START_TIME', direction: 'DESC' })),
-        fields: selectedFields(info, 'Call'),
+        ...callPageRequest(ctx, info, { size: 1, backward: false, cursor: undefined }, callOrderSpec({ field: 'START_TIME', direction: 'DESC' })),
+        selection: selectionOf(ctx, info, 'Call'),
         withTotal: false,
         where: (params) => [`c.source = ${params.add(args.source)}::"CallSource"`, `c.external_id = ${params.add(args.externalId)}`],
       });
@@ -293,8 +301,60 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx, info) => {
       const order = callOrderSpec(args.orderBy ?? { field: 'START_TIME', direction: 'DESC' });
       const plan = planPage(args, ctx.pages, 'calls', order.name);
-      const page = await loadPage<CallRow>(ctx, { ...callPageRequest(info, plan, order), where: callFilterWhere(args.filter) });
+      const page = await loadPage<CallRow>(ctx, { ...callPageRequest(ctx, info, plan, order), where: callFilterWhere(args.filter) });
       return toConnection(page, plan, 'calls', order.name);
     },
   }),
 }));
+
+/*
+ * The relations of a call read by the statement that reads the call (see preload.ts). Arguments
+ * the resolver would refuse leave the relation to its resolver, whose error then names it.
+ */
+const plannedOrSkipped = <T>(plan: () => T): T | undefined => {
+  try {
+    return plan();
+  } catch (error) {
+    if (error instanceof UserInputError) return undefined;
+    throw error;
+  }
+};
+
+preloadRelation('Call', 'parent', (ctx, relation) => {
+  const selection = selectionOf(ctx, relation.info, 'Call');
+  return {
+    key: selection.key,
+    column: { property: relation.property, sql: (params) => nestedRow(callEntity, 'c.parent_id', scoped(ctx, callEntity), selection, params) },
+  };
+});
+
+preloadRelation('Call', 'legs', (ctx, relation) => {
+  const planned = plannedOrSkipped(() => planLegs(ctx, relation.args));
+  if (!planned) return undefined;
+  const request = { ...callPageRequest(ctx, relation.info, planned.plan, planned.order), where: scoped(ctx, callEntity) };
+  return {
+    key: JSON.stringify([planned.order.name, planned.plan, request.withTotal, request.selection.key]),
+    column: { property: relation.property, sql: (params) => nestedPage(request, 'c.parent_id', 'c.id', params) },
+  };
+});
+
+preloadRelation('Call', 'records', (ctx, relation) => {
+  const selection = selectionOf(ctx, relation.info, 'CallRecord');
+  return {
+    key: selection.key,
+    column: {
+      property: relation.property,
+      sql: (params) => nestedRows(callRecordEntity, 'cr.call_id', 'c.id', scoped(ctx, callRecordEntity), selection, params, ATTEMPT_ORDER),
+    },
+  };
+});
+
+preloadRelation('Call', 'recordings', (ctx, relation) => {
+  const planned = plannedOrSkipped(() => recordingPageRequest(ctx, relation.info, 'call-recordings', relation.args, CALL_RECORDINGS_ORDER));
+  if (!planned) return undefined;
+  const request = { ...planned.request, where: scoped(ctx, recordingEntity) };
+  return {
+    key: JSON.stringify([planned.orderName, planned.plan, request.withTotal, request.selection.key]),
+    column: { property: relation.property, sql: (params) => nestedPage(request, 'rec.call_id', 'c.id', params) },
+  };
+});

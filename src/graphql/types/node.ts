@@ -7,7 +7,8 @@ import { UserInputError } from '../../errors.js';
 import { builder, type AppTypes } from '../builder.js';
 import type { Context } from '../context.js';
 import { rowById } from '../loaders.js';
-import { selectedFields } from '../selection.js';
+import { selectionOf } from '../preload.js';
+import type { FieldInfo } from '../selection.js';
 import { CallRef } from './call.js';
 import { CallRecordRef } from './call-record.js';
 import { parseNodeId } from './node-id.js';
@@ -21,11 +22,11 @@ const NODE_TYPES: Record<string, { entity: Entity; ref: ObjectRef<AppTypes, obje
 
 const MAX_NODES = 100;
 
-async function loadNode(ctx: Context, info: Parameters<typeof selectedFields>[0], globalId: string, argument: string) {
+async function loadNode(ctx: Context, info: FieldInfo, globalId: string, argument: string) {
   const { typename, id } = parseNodeId(globalId, argument);
   const type = NODE_TYPES[typename];
   if (!type) return null;
-  const row = await rowById(ctx, type.entity, selectedFields(info, typename)).load(id);
+  const row = await rowById(ctx, type.entity, selectionOf(ctx, info, typename)).load(id);
   if (row) brandWithType(row, type.ref);
   return row;
 }

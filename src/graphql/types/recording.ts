@@ -8,7 +8,8 @@ import { builder } from '../builder.js';
 import { planPage, toConnection, type ConnectionArgs } from '../connection.js';
 import type { Context } from '../context.js';
 import { loadPage, rowById, type Row } from '../loaders.js';
-import { selectedFields } from '../selection.js';
+import { selectionOf } from '../preload.js';
+import { selectedFields, type FieldInfo } from '../selection.js';
 import { CallRef, loadCall } from './call.js';
 import { CallRecordRef, type CallRecordRow } from './call-record.js';
 import { DateTimeFilter, IntFilter, StringFilter } from './filters.js';
@@ -46,7 +47,7 @@ builder.node(RecordingRef, {
       nullable: true,
       description: 'The attempt during which it was made, when the platform says.',
       resolve: (recording, _args, ctx, info) =>
-        recording.callRecordId ? rowById<CallRecordRow>(ctx, callRecordEntity, selectedFields(info, 'CallRecord')).load(recording.callRecordId) : null,
+        recording.callRecordId ? rowById<CallRecordRow>(ctx, callRecordEntity, selectionOf(ctx, info, 'CallRecord')).load(recording.callRecordId) : null,
     }),
   }),
 });
@@ -94,17 +95,17 @@ function recordingFilterWhere(filter: RecordingFilterInput | null | undefined) {
 
 type RecordingOrderValue = { field: keyof typeof recordingEntity.orders | string; direction: 'ASC' | 'DESC' };
 
+type RecordingPageArgs = ConnectionArgs & { orderBy?: RecordingOrderValue | null };
+
 /** `list` names the list in its cursors, so a cursor of one list is refused by another. */
-export function recordingPageRequest(
-  ctx: Context,
-  info: GraphQLResolveInfo,
-  list: string,
-  args: ConnectionArgs & { orderBy?: RecordingOrderValue | null },
-  fallback: RecordingOrderValue,
-) {
+export function planRecordings(ctx: Context, list: string, args: RecordingPageArgs, fallback: RecordingOrderValue) {
   const order = args.orderBy ?? fallback;
   const orderName = `${order.field}_${order.direction}`;
-  const plan = planPage(args, ctx.pages, list, orderName);
+  return { order, orderName, plan: planPage(args, ctx.pages, list, orderName) };
+}
+
+export function recordingPageRequest(ctx: Context, info: FieldInfo, list: string, args: RecordingPageArgs, fallback: RecordingOrderValue) {
+  const { order, orderName, plan } = planRecordings(ctx, list, args, fallback);
   const request: Omit<PageRequest, 'where'> = {
     entity: recordingEntity,
     order: recordingEntity.orders[order.field]!,
@@ -112,7 +113,7 @@ export function recordingPageRequest(
     cursor: plan.cursor,
     backward: plan.backward,
     limit: plan.size + 1,
-    fields: selectedFields(info, 'Recording', ['edges', 'node'], ['nodes']),
+    selection: selectionOf(ctx, info, 'Recording', ['edges', 'node'], ['nodes']),
     withTotal: selectedFields(info, 'RecordingConnection').has('totalCount'),
   };
   return { plan, request, orderName };
