@@ -14,6 +14,11 @@ const environmentSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   /** Connections in the pool when DATABASE_URL is set. @default 10 */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * Statement texts each PostgreSQL connection keeps prepared (planned once), chosen among those
+   * that repeat; 0 plans every statement anew. @default 100
+   */
+  PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** Directory of the embedded database. @default ./.data/pglite */
   PGLITE_DIR: z.string().min(1).default('./.data/pglite'),
   /** @default 4000 */
@@ -80,7 +85,7 @@ export interface Limits {
 }
 
 export interface Config {
-  database: { url: string | undefined; poolSize: number; pgliteDir: string };
+  database: { url: string | undefined; poolSize: number; preparedStatements: number; pgliteDir: string };
   server: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   seedOnStart: boolean;
   pages: PageLimits;
@@ -98,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return {
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, pgliteDir: e.PGLITE_DIR },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, preparedStatements: e.PREPARED_STATEMENTS, pgliteDir: e.PGLITE_DIR },
     server: { port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     seedOnStart: e.SEED_ON_START,
     pages: { defaultSize: Math.min(e.DEFAULT_PAGE_SIZE, e.MAX_PAGE_SIZE), maxSize: e.MAX_PAGE_SIZE },

@@ -78,7 +78,7 @@ function prismaOptions(options: OpenOptions) {
   return options.logQueries ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
 }
 
-async function openPostgres(rawUrl: string, poolSize: number, options: OpenOptions): Promise<Database> {
+async function openPostgres({ url: rawUrl, poolSize, preparedStatements }: Config['database'] & { url: string }, options: OpenOptions): Promise<Database> {
   const url = parseDatabaseUrl(rawUrl);
   const description = `PostgreSQL at ${describeDatabaseUrl(url)}`;
   // PostgreSQL's JIT compiles a plan once its estimated cost passes jit_above_cost; for cdrql's
@@ -96,7 +96,7 @@ async function openPostgres(rawUrl: string, poolSize: number, options: OpenOptio
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), ...prismaOptions(options) });
   return {
     prisma,
-    ...observable(prisma, poolDriver(pool), options),
+    ...observable(prisma, poolDriver(pool, preparedStatements), options),
     description,
     embedded: false,
     close: once(async () => {
@@ -131,6 +131,6 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
 
 /** PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite directory. */
 export function openDatabase(config: Config['database'], options: OpenOptions = {}): Promise<Database> {
-  return config.url ? openPostgres(config.url, config.poolSize, options) : openPglite(config.pgliteDir, options);
+  return config.url ? openPostgres({ ...config, url: config.url }, options) : openPglite(config.pgliteDir, options);
 }
 

@@ -43,17 +43,48 @@ export function pgliteDriver(db: PGlite): SqlDriver {
   return { ...executor, session: (work) => sessions.runExclusive(() => work(executor)) };
 }
 
-function clientExecutor(client: pg.Pool | pg.PoolClient): SqlExecutor {
+/**
+ * Names for the statement texts that repeat, up to `max` texts for the life of the process, so
+ * that each connection parses and plans them once: a page with its relations took PostgreSQL
+ * 5.7 ms to plan and 1.7 ms to run. A text is named on its second use, so one-off statements
+ * (migrations, unusual filters) never take a place; the bound keeps every connection's prepared
+ * statements, and their memory on the server, bounded.
+ */
+export class StatementNames {
+  private readonly seenOnce = new Set<string>();
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly max: number) {}
+
+  nameOf(text: string): string | undefined {
+    const name = this.names.get(text);
+    if (name !== undefined || this.names.size >= this.max) return name;
+    if (!this.seenOnce.has(text)) {
+      if (this.seenOnce.size >= 10 * this.max) this.seenOnce.clear();
+      this.seenOnce.add(text);
+      return undefined;
+    }
+    this.seenOnce.delete(text);
+    const newName = `cdrql_${this.names.size}`;
+    this.names.set(text, newName);
+    return newName;
+  }
+}
+
+function clientExecutor(client: pg.Pool | pg.PoolClient, statements: StatementNames): SqlExecutor {
   return {
-    query: async <Row>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as Row[],
+    query: async <Row>(text: string, params?: unknown[]) => {
+      const name = statements.nameOf(text);
+      return (await client.query(name ? { name, text, values: params } : { text, values: params })).rows as Row[];
+    },
     exec: async (script) => {
       await client.query(script);
     },
   };
 }
 
-function clientSession(client: pg.PoolClient): SqlSession {
-  const executor = clientExecutor(client);
+function clientSession(client: pg.PoolClient, statements: StatementNames): SqlSession {
+  const executor = clientExecutor(client, statements);
   return {
     ...executor,
     transaction: async (work) => {
@@ -70,17 +101,18 @@ function clientSession(client: pg.PoolClient): SqlSession {
   };
 }
 
-export function poolDriver(pool: pg.Pool): SqlDriver {
+export function poolDriver(pool: pg.Pool, preparedStatements: number): SqlDriver {
+  const statements = new StatementNames(preparedStatements);
   const session = async <T>(work: (s: SqlSession) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      return await work(clientSession(client));
+      return await work(clientSession(client, statements));
     } finally {
       client.release();
     }
   };
   return {
-    ...clientExecutor(pool),
+    ...clientExecutor(pool, statements),
     transaction: (work) => session((s) => s.transaction(work)),
     session,
   };

@@ -38,7 +38,7 @@ export async function createServerDatabase(): Promise<{ url: string; drop(): Pro
 
 export async function createTestDatabase(options: { migrate?: boolean; seed?: SeedOptions | false } = {}): Promise<TestDatabase> {
   const server = await createServerDatabase();
-  const db = await openDatabase({ url: server?.url, poolSize: 4, pgliteDir: 'memory://' }, { logQueries: true });
+  const db = await openDatabase({ url: server?.url, poolSize: 4, preparedStatements: 100, pgliteDir: 'memory://' }, { logQueries: true });
   if (options.migrate !== false) await migrate(db.sql);
   if (options.migrate !== false && options.seed !== false) await seedDatabase(db.sql, options.seed ?? {});
   return {
