@@ -251,6 +251,32 @@ describe('the call graph', () => {
       expect(backwards).toEqual(expected);
     });
 
+    it.each([
+      ['START_TIME', 'ASC'],
+      ['START_TIME', 'DESC'],
+      ['END_TIME', 'ASC'],
+      ['END_TIME', 'DESC'],
+    ])('knows on every page by %s %s whether rows lie behind its cursor, calls without the value included', async (field, direction) => {
+      const orderBy = { field, direction };
+      const column = field === 'START_TIME' ? 'start_time' : 'end_time';
+      const [nulls] = await test.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls WHERE account_id = 'acme' AND ${column} IS NULL`);
+      expect(nulls!.n).toBeGreaterThan(0);
+      let after: string | undefined;
+      for (let page = 0; ; page += 1) {
+        const { data } = await test.gql(PAGE, { orderBy, first: 100, after });
+        expect(data!.calls.pageInfo.hasPreviousPage).toBe(page > 0);
+        if (!data!.calls.pageInfo.hasNextPage) break;
+        after = data!.calls.pageInfo.endCursor;
+      }
+      let before: string | undefined;
+      for (let page = 0; ; page += 1) {
+        const { data } = await test.gql(PAGE, { orderBy, last: 100, before });
+        expect(data!.calls.pageInfo.hasNextPage).toBe(page > 0);
+        if (!data!.calls.pageInfo.hasPreviousPage) break;
+        before = data!.calls.pageInfo.startCursor;
+      }
+    });
+
     it('gives a correct pageInfo in both directions', async () => {
       const first = await test.gql(PAGE, { first: 3 });
       expect(first.data!.calls.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });

@@ -50,6 +50,19 @@ function beyond(order: OrderColumn, idColumn: string, cursor: Keyset, descending
 }
 
 /**
+ * The rows that are not beyond `cursor` (it included), as conditions each of which is one index
+ * range: `NOT beyond` written as it is would be a filter over every row of the account.
+ */
+function behind(order: OrderColumn, idColumn: string, cursor: Keyset, descending: boolean, params: SqlParams): string[] {
+  const id = params.add(cursor.id, 'bigint');
+  if (cursor.value === null) {
+    return descending ? [`${order.column} IS NULL AND ${idColumn} >= ${id}`] : [`${order.column} IS NOT NULL`, `${order.column} IS NULL AND ${idColumn} <= ${id}`];
+  }
+  const value = params.add(cursor.value, order.type);
+  return descending ? [`(${order.column}, ${idColumn}) >= (${value}, ${id})`, `${order.column} IS NULL`] : [`(${order.column}, ${idColumn}) <= (${value}, ${id})`];
+}
+
+/**
  * The select-list of one page: `rows` (JSON array), and `total` / `behind` when asked. `extra`
  * narrows the list further (a parent key in batched pages).
  */
@@ -69,8 +82,10 @@ function pageColumns(request: PageRequest, params: SqlParams, extra: string[]): 
   ];
   columns.push(request.withTotal ? `(SELECT count(*)::int FROM ${entity.table} ${a} WHERE ${and(base)}) AS total` : 'NULL::int AS total');
   columns.push(
-    cursorCondition
-      ? `EXISTS (SELECT 1 FROM ${entity.table} ${a} WHERE ${and([...base, `(${cursorCondition}) IS NOT TRUE`])}) AS behind`
+    request.cursor
+      ? `${behind(order, `${a}.id`, request.cursor, descending, params)
+          .map((condition) => `EXISTS (SELECT 1 FROM ${entity.table} ${a} WHERE ${and([...base, condition])})`)
+          .join(' OR ')} AS behind`
       : 'FALSE AS behind',
   );
   return columns.join(',\n');
