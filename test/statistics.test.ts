@@ -143,6 +143,15 @@ describe('dashboard statistics', () => {
     expect(other).toEqual({ groups: ranked.length - 3, measures: { total: rest.length, answered: rest.filter((c) => c.answered).length } });
   });
 
+  it('reads recordings only when the operation asks how many calls have one', async () => {
+    const series = (measures: string) => `{ callSeries(interval: DAY, from: "2026-10-01T00:00:00Z", to: "2026-10-08T00:00:00Z") { measures { ${measures} } } }`;
+    const without = await test.recordQueries(() => test.gql(series('total answered')));
+    const withRecordings = await test.recordQueries(() => test.gql(series('total withRecording')));
+    expect(without.queries.join()).not.toContain('recordings');
+    expect(withRecordings.queries.join()).toContain('recordings');
+    expect(without.result.data!.callSeries.map((b: any) => b.measures.total)).toEqual(withRecordings.result.data!.callSeries.map((b: any) => b.measures.total));
+  });
+
   it('sees only the caller’s account', async () => {
     const globex = await createTestApp({ database: test, accountId: 'globex' });
     try {

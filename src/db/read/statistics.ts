@@ -7,14 +7,18 @@ import { and, isoTime, SqlParams } from './sql.js';
  * no call row leaves the database.
  */
 
-/** Scalar measures of a group of calls `c`; every statistic, bucket and breakdown row has them. */
-const MEASURES = `
+/**
+ * Scalar measures of a group of calls `c`; every statistic, bucket and breakdown row has them.
+ * Counting calls with a recording probes the recordings of every call (most of a month's
+ * series), so it is done only when the operation asks for it.
+ */
+const measures = (countRecordings: boolean) => `
   count(*)::int AS "total",
   count(*) FILTER (WHERE ${ANSWERED('c')})::int AS "answered",
   round(avg(c.duration) FILTER (WHERE ${ANSWERED('c')}), 1)::float8 AS "averageAnsweredDuration",
   COALESCE(sum(COALESCE(c.connect_duration, c.duration)) FILTER (WHERE ${ANSWERED('c')}), 0)::bigint::float8 AS "billableSeconds",
   round(avg(COALESCE(c.connect_duration, c.duration)) FILTER (WHERE ${ANSWERED('c')}), 1)::float8 AS "averageBillableSeconds",
-  count(*) FILTER (WHERE ${HAS_RECORDING('c')})::int AS "withRecording"`;
+  ${countRecordings ? `count(*) FILTER (WHERE ${HAS_RECORDING('c')})::int` : 'NULL::int'} AS "withRecording"`;
 
 export interface Measures {
   total: number;
@@ -38,11 +42,11 @@ const countsBy = (column: string) =>
   `(SELECT COALESCE(json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v), '[]'::json)
       FROM (SELECT c.${column}::text AS v, count(*)::int AS n FROM selected c GROUP BY 1) g)`;
 
-export function statisticsQuery(where: Where): { sql: string; params: unknown[] } {
+export function statisticsQuery(where: Where, countRecordings: boolean): { sql: string; params: unknown[] } {
   const params = new SqlParams();
   const sql = `WITH selected AS MATERIALIZED (SELECT * FROM calls c WHERE ${and(where(params))})
     SELECT json_build_object(
-      'measures', (SELECT row_to_json(m) FROM (SELECT ${MEASURES} FROM selected c) m),
+      'measures', (SELECT row_to_json(m) FROM (SELECT ${measures(countRecordings)} FROM selected c) m),
       'prices', (SELECT COALESCE(json_agg(json_build_object('currency', currency, 'amount', amount::text) ORDER BY currency), '[]'::json)
                    FROM (SELECT c.currency, sum(c.price) AS amount FROM selected c WHERE c.price IS NOT NULL GROUP BY c.currency) p),
       'byStatus', ${countsBy('status')},
@@ -60,7 +64,14 @@ export type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';
  * two buckets, and the hour skipped when they go forward is none. Every bucket of the range is
  * present, empty ones with zeros.
  */
-export function seriesQuery(where: Where, interval: Interval, timeZone: string, from: Date, to: Date): { sql: string; params: unknown[] } {
+export function seriesQuery(
+  where: Where,
+  interval: Interval,
+  timeZone: string,
+  from: Date,
+  to: Date,
+  countRecordings: boolean,
+): { sql: string; params: unknown[] } {
   const params = new SqlParams();
   const tz = params.add(timeZone);
   const unit = params.add(interval);
@@ -78,7 +89,7 @@ export function seriesQuery(where: Where, interval: Interval, timeZone: string, 
     ? `generate_series(${bucketOf(start)}, ${end} - interval '1 microsecond', ${step})`
     : `(SELECT local AT TIME ZONE ${tz} FROM generate_series(date_trunc(${unit}, ${start} AT TIME ZONE ${tz}), (${end} AT TIME ZONE ${tz}) - interval '1 microsecond', ${step}) AS local)`;
   const sql = `WITH buckets AS (SELECT starts FROM ${series} AS b(starts)),
-    grouped AS (SELECT ${bucketOf('c.start_time')} AS starts, ${MEASURES} FROM calls c WHERE ${conditions} GROUP BY 1)
+    grouped AS (SELECT ${bucketOf('c.start_time')} AS starts, ${measures(countRecordings)} FROM calls c WHERE ${conditions} GROUP BY 1)
     SELECT COALESCE(json_agg(json_build_object('start', ${isoTime('b.starts')}, 'measures', json_build_object(
              'total', COALESCE(g.total, 0), 'answered', COALESCE(g.answered, 0),
              'averageAnsweredDuration', g."averageAnsweredDuration", 'billableSeconds', COALESCE(g."billableSeconds", 0),
@@ -105,11 +116,11 @@ export const DIMENSIONS = {
  * The `top` largest groups by call count (ties by key), then one "other" row holding the rest,
  * so the rows always add up to the whole slice.
  */
-export function breakdownQuery(where: Where, dimension: keyof typeof DIMENSIONS, top: number): { sql: string; params: unknown[] } {
+export function breakdownQuery(where: Where, dimension: keyof typeof DIMENSIONS, top: number, countRecordings: boolean): { sql: string; params: unknown[] } {
   const params = new SqlParams();
   const limit = params.add(top, 'int');
   const sql = `WITH grouped AS (
-      SELECT ${DIMENSIONS[dimension]} AS key, ${MEASURES},
+      SELECT ${DIMENSIONS[dimension]} AS key, ${measures(countRecordings)},
              sum(c.duration) FILTER (WHERE ${ANSWERED('c')}) AS answered_duration, count(c.duration) FILTER (WHERE ${ANSWERED('c')}) AS answered_with_duration,
              count(COALESCE(c.connect_duration, c.duration)) FILTER (WHERE ${ANSWERED('c')}) AS billable_calls
         FROM calls c WHERE ${and(where(params))} GROUP BY 1),

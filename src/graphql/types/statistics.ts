@@ -4,6 +4,7 @@ import { UserInputError } from '../../errors.js';
 import type { EnumRef } from '@pothos/core';
 import { builder, type AppTypes } from '../builder.js';
 import { queryOne, scoped } from '../loaders.js';
+import { selectedFields, type FieldInfo } from '../selection.js';
 import { CallFilter, callFilterWhere } from './call-filter.js';
 import { CallDirectionEnum, CallStatusEnum, HangupDispositionEnum } from './enums.js';
 
@@ -125,13 +126,19 @@ function validTimeZone(timeZone: string): string {
 
 const where = (ctx: Parameters<typeof scoped>[0], filter: Parameters<typeof callFilterWhere>[0]) => scoped(ctx, callEntity, callFilterWhere(filter));
 
+/** Whether the operation asks for withRecording in the measures at any of `paths`. */
+const countsRecordings = (info: FieldInfo, ...paths: Array<readonly string[]>) => selectedFields(info, 'CallMeasures', ...paths).has('withRecording');
+
 builder.queryFields((t) => ({
   callStatistics: t.field({
     type: CallStatistics,
     description: 'Measures of the calls a filter selects, computed in one statement.',
     args: { filter: t.arg({ type: CallFilter, required: false, description: 'The calls to measure; all when absent.' }) },
-    resolve: async (_root, args, ctx) => {
-      const { statistics } = await queryOne<{ statistics: { measures: Measures } & Omit<Statistics, keyof Measures> }>(ctx.db, statisticsQuery(where(ctx, args.filter)));
+    resolve: async (_root, args, ctx, info) => {
+      const { statistics } = await queryOne<{ statistics: { measures: Measures } & Omit<Statistics, keyof Measures> }>(
+        ctx.db,
+        statisticsQuery(where(ctx, args.filter), countsRecordings(info, ['measures'])),
+      );
       return { ...statistics.measures, ...statistics };
     },
   }),
@@ -145,7 +152,7 @@ builder.queryFields((t) => ({
       to: t.arg({ type: 'DateTime', required: true, description: 'End of the range (exclusive).' }),
       timeZone: t.arg.string({ required: false, defaultValue: 'UTC', description: 'IANA time zone the buckets follow, such as America/New_York.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const timeZone = validTimeZone(args.timeZone ?? 'UTC');
       if (args.to <= args.from) throw new UserInputError('to must be after from.', { argument: 'to' });
       const buckets = Math.ceil((args.to.getTime() - args.from.getTime()) / APPROXIMATE_MS[args.interval]);
@@ -154,7 +161,7 @@ builder.queryFields((t) => ({
       }
       const { series } = await queryOne<{ series: Array<{ start: string; measures: Measures }> }>(
         ctx.db,
-        seriesQuery(where(ctx, args.filter), args.interval, timeZone, args.from, args.to),
+        seriesQuery(where(ctx, args.filter), args.interval, timeZone, args.from, args.to, countsRecordings(info, ['measures'])),
       );
       return series;
     },
@@ -167,10 +174,13 @@ builder.queryFields((t) => ({
       by: t.arg({ type: BreakdownDimension, required: true, description: 'What to group by.' }),
       top: t.arg.int({ required: false, defaultValue: 10, description: `How many groups to list (1 to ${MAX_TOP}); the rest form “other”.` }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const top = args.top ?? 10;
       if (top < 1 || top > MAX_TOP) throw new UserInputError(`top must be between 1 and ${MAX_TOP}; got ${top}.`, { argument: 'top' });
-      const { breakdown } = await queryOne<{ breakdown: Breakdown }>(ctx.db, breakdownQuery(where(ctx, args.filter), args.by, top));
+      const { breakdown } = await queryOne<{ breakdown: Breakdown }>(
+        ctx.db,
+        breakdownQuery(where(ctx, args.filter), args.by, top, countsRecordings(info, ['rows', 'measures'], ['other', 'measures'])),
+      );
       return breakdown;
     },
   }),
