@@ -1,9 +1,11 @@
 import DataLoader from 'dataloader';
+import type { FieldNode } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { PageLimits } from '../config.js';
 import type { Credentials } from '../auth/api-keys.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Database } from '../db/client.js';
+import type { Selection } from '../db/read/entity.js';
 
 export interface AppServices {
   db: Database;
@@ -29,6 +31,8 @@ export function createContextFactory(services: AppServices) {
       /** The only account whose data this request sees. */
       accountId: credentials.accountId,
       loaders: new Map<string, DataLoader<string, unknown>>(),
+      /** What statements read below each field of the operation, planned once per request (preload.ts). */
+      selections: new WeakMap<readonly FieldNode[], Map<string, Selection>>(),
     };
   };
 }

@@ -34,6 +34,21 @@ const propertyOf = (responseKey: string) => `@${responseKey}`;
  * page with its parents, legs, attempts and recordings is one round trip.
  */
 export function selectionOf(ctx: Context, info: FieldInfo, typeName: string, ...paths: Array<readonly string[]>): Selection {
+  const key = `${typeName}:${paths.map((path) => path.join('.')).join('|')}`;
+  let perField = ctx.selections.get(info.fieldNodes);
+  if (!perField) {
+    perField = new Map();
+    ctx.selections.set(info.fieldNodes, perField);
+  }
+  let selection = perField.get(key);
+  if (!selection) {
+    selection = planSelection(ctx, info, typeName, paths);
+    perField.set(key, selection);
+  }
+  return selection;
+}
+
+function planSelection(ctx: Context, info: FieldInfo, typeName: string, paths: Array<readonly string[]>): Selection {
   const fields = selectedFields(info, typeName, ...paths);
   const type = info.schema.getType(typeName);
   const relations: RelationColumn[] = [];
