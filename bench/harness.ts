@@ -7,8 +7,10 @@ import { createApp } from '../src/server/app.js';
 
 export interface BenchApp {
   db: Database;
+  /** The temporary READ key, revoked by close(). */
+  key: string;
   /** Posts one operation with a temporary READ key of the account; throws on any GraphQL error. */
-  post(query: string, variables?: Record<string, unknown>): Promise<{ data: any }>;
+  post(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<{ data: any }>;
   /** Runs `request` `runs` times after a warm-up: p50 / p95 in ms and SQL statements of the last run. */
   measure(request: () => Promise<unknown>, runs: number): Promise<{ p50: string; p95: string; statements: number }>;
   close(): Promise<void>;
@@ -23,12 +25,12 @@ export async function benchApp(account: string, name: string): Promise<BenchApp>
   const app = createApp({ config, db, logger: createLogger('warn') });
   const { key, apiKey } = await createApiKey(db.prisma, { accountId: account, name, scopes: ['READ'] }, 'cli');
   let statements = 0;
-  db.prisma.$on('query' as never, () => statements++);
-  const post = async (query: string, variables?: Record<string, unknown>) => {
+  db.onQuery(() => statements++);
+  const post = async (query: string, variables?: Record<string, unknown>, operationName?: string) => {
     const response = await app.fetch('http://bench/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query, variables, operationName }),
     });
     const body = (await response.json()) as { data: any; errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -48,6 +50,7 @@ export async function benchApp(account: string, name: string): Promise<BenchApp>
   };
   return {
     db,
+    key,
     post,
     measure,
     close: async () => {

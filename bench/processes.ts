@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** Everything the process wrote, stdout and stderr together. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A TypeScript entry point of the repository run by Node itself, so the pid is the server's own. */
+export const nodeEntry = (entry: string, ...args: string[]) => [process.execPath, '--import', 'tsx', entry, ...args];
+
+/** Starts a command in the repository and waits until `ready` matches what it prints. */
+export async function startProcess(
+  command: readonly string[],
+  env: Record<string, string | undefined>,
+  ready: RegExp,
+  timeoutMs = 60_000,
+): Promise<ServerProcess & { match: RegExpExecArray; startedMs: number }> {
+  const started = performance.now();
+  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined));
+  // A process group of its own, so that stopping `npm start` stops the server npm started too.
+  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const entry = command.join(' ');
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = ready.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited:\n${output}`));
+    });
+  });
+  return {
+    child,
+    match,
+    startedMs: performance.now() - started,
+    output: () => output,
+    stop: async () => {
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Resident set size of a process in bytes, from /proc (Linux). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status);
+  return kb ? Number(kb[1]) * 1024 : 0;
+}
+
+/** Samples a process's RSS every `everyMs` until stopped. */
+export function sampleRss(pid: number, everyMs = 200) {
+  const samples: number[] = [];
+  const timer = setInterval(() => samples.push(rssOf(pid)), everyMs);
+  return {
+    stop(): number[] {
+      clearInterval(timer);
+      return samples;
+    },
+  };
+}
+
+/** CPU time a process has used so far, in milliseconds (user and system, from /proc). */
+export function cpuMsOf(pid: number): number {
+  // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times. */
+const CLOCK_TICKS = 100;
+
+/** CPU milliseconds used so far by the PostgreSQL backends connected to `database`. */
+export function databaseCpuMs(database: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (title.startsWith('postgres: ') && title.split(' ').includes(database)) total += cpuMsOf(Number(entry));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return total;
+}

@@ -1,0 +1,235 @@
+/**
+ * The performance benchmark: cdrql beside a hand-written SQL floor (bench/floor.ts) on the
+ * 1,000,000-call seed. Both run as servers of their own, started as a user would (cdrql with
+ * NODE_ENV=production and its default logging); autocannon drives them from this process after
+ * a warm-up, each workload at each connection count, cdrql and floor back to back. Writes the
+ * measured part of bench/RESULTS.md, then measures the embedded database's cold start.
+ *   DATABASE_URL=… npm run bench [-- --account acme --duration 12 --warmup 3 --connections 8,32 --only W1,W4]
+ */
+import { deepStrictEqual } from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { DEMO_KEYS } from '../src/db/seed/demo-keys.js';
+import { benchApp } from './harness.js';
+import { cpuMsOf, databaseCpuMs, nodeEntry, ROOT, sampleRss, startProcess, type ServerProcess } from './processes.js';
+import { loadWorkloads, type Workload } from './workloads.js';
+
+const { values } = parseArgs({
+  options: {
+    account: { type: 'string', default: 'acme' },
+    duration: { type: 'string', default: '12' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '8,32' },
+    only: { type: 'string' },
+    'skip-cold-start': { type: 'boolean', default: false },
+    output: { type: 'string', default: join(ROOT, 'bench/RESULTS.md') },
+  },
+});
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+const connectionCounts = values.connections!.split(',').map(Number);
+
+interface Server {
+  name: 'cdrql' | 'floor';
+  url: string;
+  process: ServerProcess;
+  /** SQL statements one request of a workload runs. */
+  statements(workload: Workload): Promise<number>;
+}
+
+interface Run {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  peakRss: number;
+  /** Mean RSS of the run's last third over that of its first third. */
+  rssGrowth: number;
+  /** CPU milliseconds per request of the server process and of its PostgreSQL backends. */
+  serverCpu: number;
+  databaseCpu: number;
+}
+
+const bench = await benchApp(values.account!, 'bench');
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${bench.key}` };
+const bodyOf = (workload: Workload) => JSON.stringify({ query: workload.query, operationName: workload.operationName, variables: workload.variables });
+
+async function post(url: string, workload: Workload): Promise<string> {
+  const response = await fetch(url, { method: 'POST', headers, body: bodyOf(workload) });
+  const text = await response.text();
+  if (!response.ok || text.includes('"errors"')) throw new Error(`${url} ${workload.name}: ${response.status} ${text.slice(0, 500)}`);
+  return text;
+}
+
+const workloads = (await loadWorkloads(bench.db.sql, values.account!)).filter(
+  (workload) => !values.only || values.only.split(',').some((prefix) => workload.name.startsWith(prefix)),
+);
+
+const databaseUrl = process.env.DATABASE_URL!;
+const databaseName = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+const cdrqlProcess = await startProcess(
+  nodeEntry('src/cli/serve.ts'),
+  // A dashboard's refreshes are many requests per key: the operator raises the per-key limit.
+  { NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_REQUESTS: '1000000000' },
+  /GraphiQL at (http:\/\/\S+)\/graphql/,
+);
+const floorProcess = await startProcess(nodeEntry('bench/floor.ts', '--port', '0', '--account', values.account!), { DATABASE_URL: databaseUrl }, /listening at (http:\/\/\S+)/);
+const floorUrl = floorProcess.match[1]!;
+const servers: Server[] = [
+  {
+    name: 'cdrql',
+    url: `${cdrqlProcess.match[1]}/graphql`,
+    process: cdrqlProcess,
+    // Counted from Prisma's query events in an app of the same code in this process.
+    statements: async (workload) => (await bench.measure(() => bench.post(workload.query, workload.variables, workload.operationName), 3)).statements,
+  },
+  {
+    name: 'floor',
+    url: `${floorUrl}/graphql`,
+    process: floorProcess,
+    statements: async (workload) => {
+      const count = async () => Number(await (await fetch(`${floorUrl}/statements`)).text());
+      const before = await count();
+      await post(`${floorUrl}/graphql`, workload);
+      return (await count()) - before;
+    },
+  },
+];
+
+/** Both servers must give the same answer, or the comparison means nothing. */
+async function checkSameAnswers(workload: Workload): Promise<Record<Server['name'], string>> {
+  const [cdrql, floor] = await Promise.all(servers.map((server) => post(server.url, workload)));
+  deepStrictEqual(JSON.parse(floor!), JSON.parse(cdrql!), `${workload.name}: the floor's answer differs from cdrql's`);
+  return { cdrql: cdrql!, floor: floor! };
+}
+
+async function load(server: Server, workload: Workload, expectedBody: string, connections: number): Promise<Run> {
+  const options = { url: server.url, method: 'POST' as const, headers, body: bodyOf(workload), connections, expectBody: expectedBody };
+  await autocannon({ ...options, duration: warmup });
+  const pid = server.process.child.pid!;
+  const sampler = sampleRss(pid);
+  const [serverCpuBefore, databaseCpuBefore] = [cpuMsOf(pid), databaseCpuMs(databaseName)];
+  const result = await autocannon({ ...options, duration });
+  const [serverCpu, databaseCpu] = [cpuMsOf(pid) - serverCpuBefore, databaseCpuMs(databaseName) - databaseCpuBefore];
+  const samples = sampler.stop();
+  const third = Math.max(1, Math.floor(samples.length / 3));
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx + result.mismatches,
+    peakRss: Math.max(...samples),
+    rssGrowth: mean(samples.slice(-third)) / mean(samples.slice(0, third)),
+    serverCpu: serverCpu / result.requests.total,
+    databaseCpu: databaseCpu / result.requests.total,
+  };
+}
+
+interface Row {
+  workload: Workload;
+  connections: number;
+  statements: Record<Server['name'], number>;
+  runs: Record<Server['name'], Run>;
+}
+
+const rows: Row[] = [];
+const statementsFor10Rows: number[] = [];
+for (const workload of workloads) {
+  const answers = await checkSameAnswers(workload);
+  const statements = { cdrql: await servers[0]!.statements(workload), floor: await servers[1]!.statements(workload) };
+  if (workload.name.startsWith('W1')) {
+    const ten = { ...workload, variables: { ...workload.variables, first: 10 } };
+    await checkSameAnswers(ten);
+    statementsFor10Rows.push(await servers[0]!.statements(ten));
+  }
+  for (const connections of connectionCounts) {
+    const runs = {} as Record<Server['name'], Run>;
+    for (const server of servers) runs[server.name] = await load(server, workload, answers[server.name], connections);
+    rows.push({ workload, connections, statements, runs });
+    process.stderr.write(`${workload.name} @${connections}: cdrql ${runs.cdrql.requestsPerSecond.toFixed(0)} req/s, floor ${runs.floor.requestsPerSecond.toFixed(0)} req/s\n`);
+  }
+}
+await Promise.all(servers.map((server) => server.process.stop()));
+await bench.close();
+
+/** `npm start` on a fresh embedded database, then again on the same one, until its first answer. */
+async function coldStart(): Promise<{ first: number; restart: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cdrql-cold-'));
+  const query = JSON.stringify({ query: '{ calls(first: 1) { totalCount } }' });
+  const once = async () => {
+    const started = performance.now();
+    const server = await startProcess(['npm', 'start'], { DATABASE_URL: undefined, PGLITE_DIR: dir, PORT: '0' }, /GraphiQL at (http:\/\/\S+)\/graphql/, 120_000);
+    const response = await fetch(`${server.match[1]}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_KEYS[0].key}` }, body: query });
+    if (!response.ok) throw new Error(`cold start: ${response.status} ${await response.text()}`);
+    const elapsed = (performance.now() - started) / 1000;
+    await server.stop();
+    return elapsed;
+  };
+  try {
+    return { first: await once(), restart: await once() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const cold = values['skip-cold-start'] ? undefined : await coldStart();
+
+const ratio = (a: number, b: number) => (a / b).toFixed(2);
+const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
+const check = (ok: boolean) => (ok ? 'met' : '**not met**');
+const lines = [
+  `Run on ${new Date().toISOString().slice(0, 16)}Z, commit \`${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()}\`, account \`${values.account}\`, ${warmup} s warm-up and ${duration} s per run, cdrql then floor for each row.`,
+  '',
+  '| workload | conns | cdrql req/s | floor req/s | ratio | cdrql p50 / p99 ms | floor p50 / p99 ms | p99 ratio | SQL per request (cdrql / floor) | server CPU ms per request (cdrql / floor) | PostgreSQL CPU ms per request (cdrql / floor) | errors | cdrql peak RSS MB | RSS last/first third |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map(({ workload, connections, statements, runs: { cdrql, floor } }) =>
+    `| ${workload.name} | ${connections} | ${cdrql.requestsPerSecond.toFixed(0)} | ${floor.requestsPerSecond.toFixed(0)} | ${ratio(cdrql.requestsPerSecond, floor.requestsPerSecond)} | ${cdrql.p50} / ${cdrql.p99} | ${floor.p50} / ${floor.p99} | ${ratio(cdrql.p99, floor.p99)} | ${statements.cdrql} / ${statements.floor} | ${cdrql.serverCpu.toFixed(2)} / ${floor.serverCpu.toFixed(2)} | ${cdrql.databaseCpu.toFixed(2)} / ${floor.databaseCpu.toFixed(2)} | ${cdrql.errors + floor.errors} | ${mb(cdrql.peakRss)} | ${cdrql.rssGrowth.toFixed(2)} |`,
+  ),
+  '',
+  '### Targets',
+];
+const of = (prefix: string) => rows.filter((row) => row.workload.name.startsWith(prefix));
+for (const name of ['W1', 'W4']) {
+  for (const row of of(name)) {
+    const throughput = row.runs.cdrql.requestsPerSecond / row.runs.floor.requestsPerSecond;
+    const tail = row.runs.cdrql.p99 / row.runs.floor.p99;
+    lines.push(`- ${name} at ${row.connections}: ${throughput.toFixed(2)}x the floor's requests/s (target ≥ 0.75), p99 ${tail.toFixed(2)}x (target ≤ 1.5): ${check(throughput >= 0.75 && tail <= 1.5)}`);
+  }
+}
+const firstPages = of('W2 first');
+for (const deep of of('W2 deep')) {
+  const first = firstPages.find((row) => row.connections === deep.connections);
+  if (!first) continue;
+  const slower = deep.runs.cdrql.p50 / first.runs.cdrql.p50;
+  lines.push(`- W2 at ${deep.connections}: the deep page's p50 is ${slower.toFixed(2)}x the first page's (target ≤ 1.1): ${check(slower <= 1.1)}`);
+}
+for (const row of of('W1').filter((r) => r.connections === connectionCounts[0])) {
+  const counts = [...statementsFor10Rows, row.statements.cdrql];
+  lines.push(`- W1 SQL statements per request: ${statementsFor10Rows.join(', ')} for 10 rows, ${row.statements.cdrql} for 50 (target ≤ 5, the same): ${check(Math.max(...counts) <= 5 && new Set(counts).size === 1)}`);
+}
+const errors = rows.reduce((sum, row) => sum + row.runs.cdrql.errors + row.runs.floor.errors, 0);
+lines.push(`- Errors under load (non-2xx, timeouts, answers that differ from the checked one): ${errors}: ${check(errors === 0)}`);
+const growth = Math.max(...rows.map((row) => row.runs.cdrql.rssGrowth));
+lines.push(`- cdrql RSS, last third of a run over its first third, at worst ${growth.toFixed(2)} (flat: ≤ 1.05): ${check(growth <= 1.05)}`);
+if (cold) {
+  lines.push(`- Cold start of \`npm start\` on a fresh embedded database, to its first answered query: ${cold.first.toFixed(1)} s (target < 15 s): ${check(cold.first < 15)}; restart ${cold.restart.toFixed(1)} s (target < 3 s): ${check(cold.restart < 3)}`);
+}
+
+const START = '<!-- measured by npm run bench: start -->';
+const END = '<!-- measured by npm run bench: end -->';
+const block = `${START}\n${lines.join('\n')}\n${END}`;
+const previous = (() => {
+  try {
+    return readFileSync(values.output!, 'utf8');
+  } catch {
+    return `# Benchmark results\n\n${START}\n${END}\n`;
+  }
+})();
+const [before, rest] = previous.split(START);
+const after = rest?.split(END)[1] ?? '\n';
+writeFileSync(values.output!, `${before}${block}${after}`);
+process.stdout.write(`${block}\n`);

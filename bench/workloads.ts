@@ -1,0 +1,111 @@
+/**
+ * The benchmark's workloads, W1 to W4 (bench/workloads/*.graphql), with variables chosen from the
+ * benchmark database so that every run of every tool asks the same questions of the same data.
+ *
+ *   import { loadWorkloads } from './workloads.js';
+ *   const workloads = await loadWorkloads(db.sql, 'acme'); // any { query(text, params) => rows }
+ *   for (const w of workloads) post({ query: w.query, operationName: w.operationName, variables: w.variables });
+ *
+ * `loadWorkloads(sql, account)` returns, in this order:
+ * - `W1 dashboard list`: the account's completed inbound calls of the last 7 whole UTC days that
+ *   have such calls, newest first, first 50 (with totalCount);
+ * - `W2 first page`: all of the account's calls, newest first, first 50, no cursor;
+ * - `W2 deep page`: the same, 50 after a cursor 20,000 rows deep (computed with SQL, as
+ *   bench/pages.ts does);
+ * - `W3 dashboard statistics`: the 30 local days in America/New_York that end at the local midnight
+ *   after the account's last call, as a daily series and a top-10 DID breakdown;
+ * - `W4 node lookups`: 50 of the account's calls that have legs, by global id.
+ * Names start with W1 … W4 (and W2's with "W2 first" / "W2 deep"): the runner selects by prefix.
+ */
+import { readFileSync } from 'node:fs';
+import { encodeCursor } from '../src/graphql/connection.js';
+
+export type OperationName = 'DashboardList' | 'DeepPage' | 'DashboardStatistics' | 'NodeLookups';
+
+export interface Workload {
+  name: string;
+  operationName: OperationName;
+  /** The text of the workload's .graphql file. */
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+/** Anything that runs one SQL statement and returns its rows: cdrql's `db.sql`, or a wrapped pg client. */
+export interface SqlRunner {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+const documentOf = (file: string) => readFileSync(new URL(`./workloads/${file}`, import.meta.url), 'utf8');
+
+export const DOCUMENTS: Record<OperationName, string> = {
+  DashboardList: documentOf('w1-dashboard-list.graphql'),
+  DeepPage: documentOf('w2-deep-page.graphql'),
+  DashboardStatistics: documentOf('w3-dashboard-statistics.graphql'),
+  NodeLookups: documentOf('w4-node-lookups.graphql'),
+};
+
+export const PAGE_SIZE = 50;
+export const DEEP_PAGE_DEPTH = 20_000;
+export const STATISTICS_DAYS = 30;
+export const STATISTICS_TIME_ZONE = 'America/New_York';
+export const NODE_LOOKUPS = 50;
+
+/** How cdrql renders an instant (src/db/read/sql.ts isoTime), so cursors computed here match its own. */
+const ISO = (column: string) => `to_char((${column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The 7 whole UTC days before the day of the account's last completed inbound call. */
+const W1_WINDOW = `
+  SELECT ${ISO("day - interval '7 days'")} AS "from", ${ISO('day')} AS "to"
+    FROM (SELECT date_trunc('day', max(start_time)) AS day FROM calls
+           WHERE account_id = $1 AND status = 'COMPLETED' AND direction = 'INBOUND') last`;
+
+/** The row DEEP_PAGE_DEPTH deep in cdrql's default order (start time descending, NULLs first, id breaking ties). */
+const W2_DEEP_ROW = `
+  SELECT id::text AS id, ${ISO('start_time')} AS start FROM calls
+   WHERE account_id = $1 ORDER BY start_time DESC, id DESC OFFSET $2 LIMIT 1`;
+
+/** Local midnights in the time zone: after the last call's day, and STATISTICS_DAYS local days before it. */
+const W3_WINDOW = `
+  SELECT ${ISO('(local_end - make_interval(days => $3::int)) AT TIME ZONE $2::text')} AS "from", ${ISO('local_end AT TIME ZONE $2::text')} AS "to"
+    FROM (SELECT date_trunc('day', max(start_time) AT TIME ZONE $2::text) + interval '1 day' AS local_end FROM calls WHERE account_id = $1) last`;
+
+/** Calls of the account that have legs, spread over the data by a hash rather than the newest few. */
+const W4_CALLS = `
+  SELECT p.id::text AS id FROM calls p
+   WHERE p.account_id = $1 AND EXISTS (SELECT 1 FROM calls l WHERE l.parent_id = p.id AND l.account_id = $1)
+   ORDER BY md5(p.id::text) LIMIT $2`;
+
+export const callGlobalId = (id: string) => Buffer.from(`Call:${id}`).toString('base64');
+
+/** The five workload requests for `account` on the database `sql` reads. */
+export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Workload[]> {
+  const [w1] = await sql.query<{ from: string | null; to: string | null }>(W1_WINDOW, [account]);
+  if (!w1?.from || !w1.to) throw new Error(`Account "${account}" has no completed inbound calls to list.`);
+
+  const [deep] = await sql.query<{ id: string; start: string | null }>(W2_DEEP_ROW, [account, DEEP_PAGE_DEPTH]);
+  if (!deep) throw new Error(`Account "${account}" has fewer than ${DEEP_PAGE_DEPTH + 1} calls.`);
+
+  const [w3] = await sql.query<{ from: string | null; to: string | null }>(W3_WINDOW, [account, STATISTICS_TIME_ZONE, STATISTICS_DAYS]);
+  if (!w3?.from || !w3.to) throw new Error(`Account "${account}" has no calls.`);
+
+  const parents = await sql.query<{ id: string }>(W4_CALLS, [account, NODE_LOOKUPS]);
+  if (parents.length < NODE_LOOKUPS) throw new Error(`Account "${account}" has fewer than ${NODE_LOOKUPS} calls with legs.`);
+
+  return [
+    { name: 'W1 dashboard list', operationName: 'DashboardList', query: DOCUMENTS.DashboardList, variables: { from: w1.from, to: w1.to, first: PAGE_SIZE } },
+    { name: 'W2 first page', operationName: 'DeepPage', query: DOCUMENTS.DeepPage, variables: { after: null, first: PAGE_SIZE } },
+    {
+      name: 'W2 deep page',
+      operationName: 'DeepPage',
+      query: DOCUMENTS.DeepPage,
+      variables: { after: encodeCursor('calls', 'START_TIME_DESC', { id: deep.id, _cursor: deep.start }), first: PAGE_SIZE },
+    },
+    {
+      name: 'W3 dashboard statistics',
+      operationName: 'DashboardStatistics',
+      query: DOCUMENTS.DashboardStatistics,
+      variables: { from: w3.from, to: w3.to, timeZone: STATISTICS_TIME_ZONE },
+    },
+    { name: 'W4 node lookups', operationName: 'NodeLookups', query: DOCUMENTS.NodeLookups, variables: { ids: parents.map((row) => callGlobalId(row.id)) } },
+  ];
+}
