@@ -86,17 +86,32 @@ export function cpuMsOf(pid: number): number {
 /** Linux's USER_HZ, the unit of /proc's CPU times. */
 const CLOCK_TICKS = 100;
 
-/** CPU milliseconds used so far by the PostgreSQL backends connected to `database`. */
-export function databaseCpuMs(database: string): number {
-  let total = 0;
+/** CPU milliseconds used so far by each PostgreSQL backend connected to `database`, by pid. */
+function backendCpuMs(database: string): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (title.startsWith('postgres: ') && title.split(' ').includes(database)) total += cpuMsOf(Number(entry));
+      if (title.startsWith('postgres: ') && title.split(' ').includes(database)) byPid.set(Number(entry), cpuMsOf(Number(entry)));
     } catch {
       // The process ended while the list was read.
     }
   }
-  return total;
+  return byPid;
+}
+
+/**
+ * Starts counting the CPU the backends of `database` use; `stop` gives the milliseconds since.
+ * Counted per backend, so a pooled connection closing meanwhile takes nothing off the sum.
+ */
+export function databaseCpu(database: string) {
+  const before = backendCpuMs(database);
+  return {
+    stop(): number {
+      let total = 0;
+      for (const [pid, ms] of backendCpuMs(database)) total += ms - (before.get(pid) ?? 0);
+      return total;
+    },
+  };
 }
