@@ -121,41 +121,28 @@ const DASHBOARD_LIST_SQL = `
   WITH page AS (SELECT ${PAGE_COLUMNS} FROM calls c WHERE ${W1_WHERE} ORDER BY c.start_time DESC, c.id DESC LIMIT $4::int + 1)
   ${connection('$4::int', `'totalCount', (SELECT count(*)::int FROM calls c WHERE ${W1_WHERE}),`, 'false')}`;
 
-/** W2 (DeepPage) without a cursor: $1 account, $2 first. Newest first means NULL start times first, as the index scanned backwards gives them. */
+/**
+ * W2 (DeepPage), the account's calls that started before $until, newest first. Without a cursor:
+ * $1 account, $2 first, $3 until.
+ */
 const DEEP_PAGE_FIRST_SQL = `
-  WITH page AS (SELECT ${PAGE_COLUMNS} FROM calls c WHERE c.account_id = $1 ORDER BY c.start_time DESC, c.id DESC LIMIT $2::int + 1)
+  WITH page AS (SELECT ${PAGE_COLUMNS} FROM calls c WHERE c.account_id = $1 AND c.start_time < $3::timestamptz
+                 ORDER BY c.start_time DESC, c.id DESC LIMIT $2::int + 1)
   ${connection('$2::int', '', 'false')}`;
 
 /**
- * W2 after a cursor with a start time: $1 account, $2 start time, $3 id, $4 first. The rows past
- * it are one index range; rows behind it (hasPreviousPage) are any NULL start time or any row at or
- * before the cursor, two index probes.
+ * W2 after a cursor: $1 account, $2 start time, $3 id, $4 first, $5 until. The rows past it are
+ * one index range; whether rows lie behind it (hasPreviousPage) is one index probe.
  */
 const DEEP_PAGE_AFTER_SQL = `
   WITH page AS (SELECT ${PAGE_COLUMNS} FROM calls c
-                 WHERE c.account_id = $1 AND (c.start_time, c.id) < ($2::timestamptz, $3::bigint)
+                 WHERE c.account_id = $1 AND c.start_time < $5::timestamptz AND (c.start_time, c.id) < ($2::timestamptz, $3::bigint)
                  ORDER BY c.start_time DESC, c.id DESC LIMIT $4::int + 1)
   ${connection(
     '$4::int',
     '',
-    `(EXISTS (SELECT 1 FROM calls b WHERE b.account_id = $1 AND b.start_time IS NULL)
-      OR EXISTS (SELECT 1 FROM calls b WHERE b.account_id = $1 AND (b.start_time, b.id) >= ($2::timestamptz, $3::bigint)))`,
+    `EXISTS (SELECT 1 FROM calls b WHERE b.account_id = $1 AND b.start_time < $5::timestamptz AND (b.start_time, b.id) >= ($2::timestamptz, $3::bigint))`,
   )}`;
-
-/**
- * W2 after a cursor on a call without a start time: $1 account, $2 id, $3 first. Past it come the
- * remaining NULL start times (smaller ids), then every call with a start time: two index ranges.
- */
-const DEEP_PAGE_AFTER_NULL_SQL = `
-  WITH page AS (
-    SELECT * FROM (
-      (SELECT ${PAGE_COLUMNS} FROM calls c WHERE c.account_id = $1 AND c.start_time IS NULL AND c.id < $2::bigint
-        ORDER BY c.id DESC LIMIT $3::int + 1)
-      UNION ALL
-      (SELECT ${PAGE_COLUMNS} FROM calls c WHERE c.account_id = $1 AND c.start_time IS NOT NULL
-        ORDER BY c.start_time DESC, c.id DESC LIMIT $3::int + 1)) u
-    ORDER BY u.start_time DESC, u.id DESC LIMIT $3::int + 1)
-  ${connection('$3::int', '', `EXISTS (SELECT 1 FROM calls b WHERE b.account_id = $1 AND b.start_time IS NULL AND b.id >= $2::bigint)`)}`;
 
 /** cdrql's answered (src/db/read/calls.ts ANSWERED). */
 const ANSWERED = `(c.answer_time IS NOT NULL OR c.status IN ('COMPLETED', 'IN_PROGRESS'))`;
@@ -338,11 +325,12 @@ const OPERATIONS: Record<string, (variables: Variables) => Promise<string>> = {
   },
   DeepPage: (variables) => {
     const first = pageSize(variables);
-    if (variables.after == null) return run('deep_page_first', DEEP_PAGE_FIRST_SQL, [ACCOUNT, first]);
+    const until = dateTime(variables, 'until').toISOString();
+    if (variables.after == null) return run('deep_page_first', DEEP_PAGE_FIRST_SQL, [ACCOUNT, first, until]);
     const cursor = decodeCallsCursor(variables.after);
-    return cursor.value === null
-      ? run('deep_page_after_null', DEEP_PAGE_AFTER_NULL_SQL, [ACCOUNT, cursor.id, first])
-      : run('deep_page_after', DEEP_PAGE_AFTER_SQL, [ACCOUNT, cursor.value, cursor.id, first]);
+    // Calls listed by a start time before $until all have one, so no cursor of this list is null.
+    if (cursor.value === null) throw new BadRequest('after: this list has no calls without a start time.');
+    return run('deep_page_after', DEEP_PAGE_AFTER_SQL, [ACCOUNT, cursor.value, cursor.id, first, until]);
   },
   DashboardStatistics: (variables) => {
     const { from, to, ms } = range(variables);

@@ -45,6 +45,8 @@ interface Run {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** Mean latency: autocannon's percentiles are whole milliseconds, too coarse to compare pages of a few ms. */
+  mean: number;
   errors: number;
   peakRss: number;
   /** Mean RSS of the run's last third over that of its first third. */
@@ -123,6 +125,7 @@ async function load(server: Server, workload: Workload, expectedBody: string, co
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    mean: result.latency.average,
     errors: result.errors + result.timeouts + result.non2xx + result.mismatches,
     peakRss: Math.max(...samples),
     rssGrowth: mean(samples.slice(-third)) / mean(samples.slice(0, third)),
@@ -208,8 +211,10 @@ const firstPages = of('W2 first');
 for (const deep of of('W2 deep')) {
   const first = firstPages.find((row) => row.connections === deep.connections);
   if (!first) continue;
-  const slower = deep.runs.cdrql.p50 / first.runs.cdrql.p50;
-  lines.push(`- W2 at ${deep.connections}: the deep page's p50 is ${slower.toFixed(2)}x the first page's (target ≤ 1.1): ${check(slower <= 1.1)}`);
+  const slower = deep.runs.cdrql.mean / first.runs.cdrql.mean;
+  lines.push(
+    `- W2 at ${deep.connections}: the deep page's mean latency is ${slower.toFixed(2)}x the first page's (${deep.runs.cdrql.mean.toFixed(2)} against ${first.runs.cdrql.mean.toFixed(2)} ms; target ≤ 1.1): ${check(slower <= 1.1)}`,
+  );
 }
 for (const row of of('W1').filter((r) => r.connections === connectionCounts[0])) {
   const counts = [...statementsFor10Rows, row.statements.cdrql];

@@ -9,7 +9,8 @@
  * `loadWorkloads(sql, account)` returns, in this order:
  * - `W1 dashboard list`: the account's completed inbound calls of the last 7 whole UTC days that
  *   have such calls, newest first, first 50 (with totalCount);
- * - `W2 first page`: all of the account's calls, newest first, first 50, no cursor;
+ * - `W2 first page`: the account's calls that started before the day after its last call, newest
+ *   first, first 50, no cursor;
  * - `W2 deep page`: the same, 50 after a cursor 20,000 rows deep (computed with SQL, as
  *   bench/pages.ts does);
  * - `W3 dashboard statistics`: the 30 local days in America/New_York that end at the local midnight
@@ -59,10 +60,12 @@ const W1_WINDOW = `
     FROM (SELECT date_trunc('day', max(start_time)) AS day FROM calls
            WHERE account_id = $1 AND status = 'COMPLETED' AND direction = 'INBOUND') last`;
 
-/** The row DEEP_PAGE_DEPTH deep in cdrql's default order (start time descending, NULLs first, id breaking ties). */
+/** The end of W2's list (the day after the account's last call), and its row DEEP_PAGE_DEPTH deep, newest first. */
 const W2_DEEP_ROW = `
-  SELECT id::text AS id, ${ISO('start_time')} AS start FROM calls
-   WHERE account_id = $1 ORDER BY start_time DESC, id DESC OFFSET $2 LIMIT 1`;
+  WITH u AS (SELECT date_trunc('day', max(start_time)) + interval '1 day' AS until FROM calls WHERE account_id = $1)
+  SELECT c.id::text AS id, ${ISO('c.start_time')} AS start, ${ISO('u.until')} AS until
+    FROM calls c, u WHERE c.account_id = $1 AND c.start_time < u.until
+   ORDER BY c.start_time DESC, c.id DESC OFFSET $2 LIMIT 1`;
 
 /** Local midnights in the time zone: after the last call's day, and STATISTICS_DAYS local days before it. */
 const W3_WINDOW = `
@@ -82,7 +85,7 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
   const [w1] = await sql.query<{ from: string | null; to: string | null }>(W1_WINDOW, [account]);
   if (!w1?.from || !w1.to) throw new Error(`Account "${account}" has no completed inbound calls to list.`);
 
-  const [deep] = await sql.query<{ id: string; start: string | null }>(W2_DEEP_ROW, [account, DEEP_PAGE_DEPTH]);
+  const [deep] = await sql.query<{ id: string; start: string; until: string }>(W2_DEEP_ROW, [account, DEEP_PAGE_DEPTH]);
   if (!deep) throw new Error(`Account "${account}" has fewer than ${DEEP_PAGE_DEPTH + 1} calls.`);
 
   const [w3] = await sql.query<{ from: string | null; to: string | null }>(W3_WINDOW, [account, STATISTICS_TIME_ZONE, STATISTICS_DAYS]);
@@ -93,12 +96,12 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
 
   return [
     { name: 'W1 dashboard list', operationName: 'DashboardList', query: DOCUMENTS.DashboardList, variables: { from: w1.from, to: w1.to, first: PAGE_SIZE } },
-    { name: 'W2 first page', operationName: 'DeepPage', query: DOCUMENTS.DeepPage, variables: { after: null, first: PAGE_SIZE } },
+    { name: 'W2 first page', operationName: 'DeepPage', query: DOCUMENTS.DeepPage, variables: { after: null, first: PAGE_SIZE, until: deep.until } },
     {
       name: 'W2 deep page',
       operationName: 'DeepPage',
       query: DOCUMENTS.DeepPage,
-      variables: { after: encodeCursor('calls', 'START_TIME_DESC', { id: deep.id, _cursor: deep.start }), first: PAGE_SIZE },
+      variables: { after: encodeCursor('calls', 'START_TIME_DESC', { id: deep.id, _cursor: deep.start }), first: PAGE_SIZE, until: deep.until },
     },
     {
       name: 'W3 dashboard statistics',
