@@ -117,6 +117,25 @@ describe('importing the five vendor formats', () => {
     expect(linked!.n).toBe(1);
   });
 
+  it('writes batches at once yet keeps each call’s versions in input order, and links legs across them', async () => {
+    const call = (callId: string, status: string, duration: number, parentCallId: string | null = null) =>
+      ({ callId, parentCallId, from: '+12093231234', to: '+12098900611', status, duration, startTime: 'Thu, 13 Oct 2019 17:51:56 GMT' });
+    // Two batches in flight: A's first version ends the first, its second opens the second, which
+    // would overtake it if the two were written at once; B names A as its parent.
+    const fillers = (from: number) => Array.from({ length: 199 }, (_, i) => call(`F${from + i}`, 'completed', i));
+    const calls = [...fillers(0), call('A', 'queued', 0), call('A', 'completed', 60), call('B', 'completed', 30, 'A'), ...fillers(199)];
+    const summary = await importCalls(test.db.sql, Readable.from([JSON.stringify({ calls })]), { format: 'freeclimb', accountId: 'imports', batchSize: 200, lanes: 2 });
+    expect(summary).toMatchObject({ inserted: 400, updated: 1, unchanged: 0, rejected: 0 });
+    const rows = await test.db.sql.query<{ external_id: string; status: string; duration: number; revision: number; parent: string | null }>(
+      `SELECT c.external_id, c.status, c.duration, c.revision, p.external_id AS parent
+         FROM calls c LEFT JOIN calls p ON p.id = c.parent_id WHERE c.account_id = 'imports' AND c.external_id IN ('A', 'B') ORDER BY c.external_id`,
+    );
+    expect(rows).toEqual([
+      { external_id: 'A', status: 'COMPLETED', duration: 60, revision: 2, parent: null },
+      { external_id: 'B', status: 'COMPLETED', duration: 30, revision: 1, parent: 'A' },
+    ]);
+  });
+
   it('maps CallFire XML attempts, IVR answers and recordings', async () => {
     const xml = `<?xml version="1.0"?><r:ResourceList xmlns="http://api.callfire.com/data" xmlns:r="http://api.callfire.com/resource">
       <Call id="5001"><FromNumber>12132609784</FromNumber><ToNumber context="x">19196991764</ToNumber><State>FINISHED</State>

@@ -4,11 +4,11 @@ import type { CountryCode } from 'libphonenumber-js';
 import { loadConfig, StartupError } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
-import { FORMATS, importCalls, type FormatName, type ImportSummary } from '../importers/import.js';
+import { DEFAULT_BATCH_SIZE, FORMATS, importCalls, type FormatName, type ImportSummary } from '../importers/import.js';
 import { InputError } from '../importers/read.js';
 import { runCli } from './run.js';
 
-const USAGE = `usage: npm run import -- --format <${Object.keys(FORMATS).join('|')}> --account <id> [--dry-run] [--default-region US] [--batch-size 1000] [--create-account] <file | ->`;
+const USAGE = `usage: npm run import -- --format <${Object.keys(FORMATS).join('|')}> --account <id> [--dry-run] [--default-region US] [--batch-size ${DEFAULT_BATCH_SIZE}] [--create-account] <file | ->`;
 
 /** Counts in place on a terminal; nothing when stderr is a file or a pipe. */
 function progressBar(totalBytes: number | undefined, countBytes: () => number) {
@@ -32,7 +32,7 @@ runCli(async () => {
         account: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         'default-region': { type: 'string' },
-        'batch-size': { type: 'string', default: '1000' },
+        'batch-size': { type: 'string', default: String(DEFAULT_BATCH_SIZE) },
         'create-account': { type: 'boolean', default: false },
       },
     });

@@ -7,7 +7,8 @@ import { restcomm } from './formats/restcomm.js';
 import { RecordError, text, type NormalizeOptions } from './normalize.js';
 import { readRecords } from './read.js';
 import type { Format } from './record.js';
-import { writeBatch, type BatchItem, type Outcome } from './writer.js';
+import { statisticsKeeper } from './statistics.js';
+import { linkLegs, staged, writeBatch, type BatchItem, type Outcome } from './writer.js';
 
 export const FORMATS = { freeclimb, restcomm, pbx, callfire, jambonz } as const satisfies Record<string, Format>;
 export type FormatName = keyof typeof FORMATS;
@@ -33,12 +34,23 @@ export interface ImportOptions extends NormalizeOptions {
   accountId: string;
   /** Do everything but keep nothing: each batch is rolled back. */
   dryRun?: boolean;
-  /** Records written per transaction. @default 1000 */
+  /** Records written per transaction. @default DEFAULT_BATCH_SIZE */
   batchSize?: number;
+  /** Batches written at once, each on a connection of its own. @default 2 */
+  lanes?: number;
   /** At most this many records; more is an error before anything is written. */
   maxRecords?: number;
   onProgress?(summary: ImportSummary, records: number): void;
 }
+
+/**
+ * Records per transaction: each batch costs a few round trips and a commit whatever its size, and
+ * a 1,000,000-record import ran 30% faster with 5,000 than with 1,000 (bench/import.ts).
+ */
+export const DEFAULT_BATCH_SIZE = 5000;
+
+/** A call's vendor identity: two batches in flight never share one. */
+const keyOf = (item: BatchItem) => `${item.call.call.source}:${item.call.externalId}`;
 
 /** The vendor id of a raw record, for problem reports, whatever the format calls it. */
 const idOf = (record: Record<string, unknown>) =>
@@ -54,7 +66,7 @@ const idOf = (record: Record<string, unknown>) =>
 export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | Buffer>, options: ImportOptions): Promise<ImportSummary> {
   const format = FORMATS[options.format];
   const summary: ImportSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let records = 0;
   const reject = (position: number, externalId: string | null, message: string) => {
     summary.rejected += 1;
@@ -63,23 +75,56 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
   const count = (outcomes: Map<number, Outcome>) => {
     for (const outcome of outcomes.values()) summary[outcome] += 1;
   };
+  const dryRun = options.dryRun ?? false;
   const write = async (items: BatchItem[]) => {
     try {
-      count(await writeBatch(sql, options.accountId, items, options.dryRun ?? false));
+      count(await writeBatch(sql, options.accountId, items, dryRun));
+      return items;
     } catch {
+      const kept: BatchItem[] = [];
       for (const item of items) {
         try {
-          count(await writeBatch(sql, options.accountId, [item], options.dryRun ?? false));
+          count(await writeBatch(sql, options.accountId, [item], dryRun));
+          kept.push(item);
         } catch (error) {
           reject(item.position, item.call.externalId, `the database refused it: ${(error as Error).message}`);
         }
       }
+      return kept;
     }
-    options.onProgress?.(summary, records);
   };
 
-  // The next batch is read and normalised while the database writes the current one.
-  let writing: Promise<void> = Promise.resolve();
+  // Batches are written on up to `lanes` connections at once: PostgreSQL spends most of an import
+  // maintaining the calls indexes, and a second backend does so on a second core. Two batches in
+  // flight never share a vendor id, so a call's versions are written in the order of the input;
+  // legs are linked after each batch is committed, one batch at a time (see linkLegs).
+  const lanes = Math.max(1, options.lanes ?? 2);
+  const inFlight = new Set<{ keys: Set<string>; done: Promise<void> }>();
+  const keepStatistics = await statisticsKeeper(sql);
+  let linked: Promise<void> = Promise.resolve();
+  const link = async (kept: BatchItem[]) => {
+    if (dryRun || kept.length === 0) return;
+    await linkLegs(sql, options.accountId, kept);
+    await keepStatistics(summary.inserted);
+  };
+  const dispatch = async (items: BatchItem[]) => {
+    const keys = new Set(items.map(keyOf));
+    const blocks = () => [...inFlight].filter((flight) => inFlight.size >= lanes || items.some((item) => flight.keys.has(keyOf(item))));
+    for (let blocking = blocks(); blocking.length > 0; blocking = blocks()) await Promise.race(blocking.map((flight) => flight.done));
+    const written = write(items);
+    const flight = {
+      keys,
+      done: written.then(async (kept) => {
+        await (linked = linked.then(() => link(kept)));
+        options.onProgress?.(summary, records);
+      }),
+    };
+    inFlight.add(flight);
+    const landed = () => inFlight.delete(flight);
+    flight.done.then(landed, landed);
+  };
+
+  // The next batches are read and normalised while the database writes the current ones.
   let batch: BatchItem[] = [];
   for await (const record of readRecords(input, format)) {
     records += 1;
@@ -87,19 +132,18 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
       throw new RecordError(`at most ${options.maxRecords} records per request`);
     }
     try {
-      batch.push({ position: record.position, call: format.normalize(record.value, options) });
+      batch.push(staged(record.position, format.normalize(record.value, options)));
     } catch (error) {
       if (!(error instanceof RecordError)) throw error;
       reject(record.position, idOf(record.value), error.message);
     }
     if (batch.length >= batchSize) {
-      await writing;
-      writing = write(batch);
+      await dispatch(batch);
       batch = [];
     }
   }
-  await writing;
-  if (batch.length > 0) await write(batch);
+  if (batch.length > 0) await dispatch(batch);
+  await Promise.all([...inFlight].map((flight) => flight.done));
   summary.problems.sort((a, b) => a.position - b.position);
   return summary;
 }

@@ -1,5 +1,5 @@
-import { JSONParser } from '@streamparser/json';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { JsonRecordSplitter } from './json-records.js';
 import type { Format } from './record.js';
 
 /** A record as the vendor wrote it, with its 1-based position in the input. */
@@ -24,12 +24,7 @@ interface StreamingParser {
 }
 
 function jsonParser(paths: string[], sink: Sink): StreamingParser {
-  const parser = new JSONParser({ paths, keepStack: false });
-  parser.onValue = ({ value }) => sink(value);
-  parser.onError = (error) => {
-    throw error;
-  };
-  return { write: (chunk) => parser.write(chunk), end: () => (parser.isEnded ? undefined : parser.end()) };
+  return new JsonRecordSplitter(paths, sink);
 }
 
 type XmlNode = { name: string; attributes: Record<string, string>; children: Array<[string, unknown]>; text: string };

@@ -17,7 +17,7 @@ export interface NormalizedCall {
 export interface Format {
   name: string;
   source: CallSource;
-  /** JSON paths (@streamparser/json syntax) of the records inside a list document. */
+  /** JSON paths of the records inside a list document (`$.calls.*`; see JsonRecordSplitter). */
   recordPaths: string[];
   /** Whether documents may be XML (CallFire). */
   xml?: boolean;

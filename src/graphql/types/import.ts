@@ -5,7 +5,7 @@ import { native } from '../../importers/formats/native.js';
 import { importCalls, type FormatName, type ImportSummary } from '../../importers/import.js';
 import { RecordError } from '../../importers/normalize.js';
 import { InputError } from '../../importers/read.js';
-import { writeBatch } from '../../importers/writer.js';
+import { linkLegs, writeBatch } from '../../importers/writer.js';
 import { UserInputError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -134,6 +134,7 @@ builder.mutationFields((t) => ({
       });
       if (items.length > 0) {
         for (const outcome of (await writeBatch(ctx.db.sql, ctx.accountId, items, args.dryRun ?? false)).values()) summary[outcome] += 1;
+        if (!args.dryRun) await linkLegs(ctx.db.sql, ctx.accountId, items);
       }
       return audited(ctx, 'native', summary, args.dryRun ?? false);
     },
