@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 /** Why one record cannot be imported; the importer reports it with the record's position. */
 export class RecordError extends Error {
@@ -56,7 +56,7 @@ export function boolean(value: unknown, field: string): boolean | null {
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const PBX_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(\.\d+)?)$/;
+const PBX_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
 const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(:\d{2})?) ?(GMT|UTC|UT|Z|[+-]\d{4})$/;
 
 /**
@@ -68,15 +68,49 @@ export function time(value: unknown, field: string): string | null {
   if (value instanceof Date) return epoch(value.getTime(), field);
   const raw = text(value);
   if (raw === null) return null;
-  let date: Date | undefined;
-  const pbx = PBX_TIME.exec(raw);
-  const rfc = RFC_2822.exec(raw);
+  let instant = times.get(raw);
+  if (instant === undefined) {
+    instant = parseTime(raw);
+    // A record repeats its times (created, updated and started at once, say); the memo stays small.
+    if (times.size >= MAX_REMEMBERED_TIMES) times.clear();
+    times.set(raw, instant);
+  }
+  if (instant === null) throw new RecordError(`${field} is not a time cdrql can read: ${JSON.stringify(value)}`);
+  return instant;
+}
+
+const MAX_REMEMBERED_TIMES = 64;
+const times = new Map<string, string | null>();
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const RFC_1123_GMT = /^(?:[A-Z][a-z]{2}, )?(\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+
+/**
+ * RFC 1123 in GMT, the form FreeClimb and Restcomm write every time in, read field by field:
+ * V8's parser of such strings was a tenth of an import's time. Null when it is another form or
+ * names a day that does not exist, for parseTime to judge.
+ */
+function rfc1123(raw: string): Date | null {
+  const m = RFC_1123_GMT.exec(raw);
+  const month = m && MONTHS[m[2]!];
+  if (!m || month === undefined || month === null) return null;
+  const [day, hours, minutes, seconds] = [Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])];
+  const date = new Date(Date.UTC(Number(m[3]), month, day, hours, minutes, seconds));
+  return date.getUTCDate() === day && hours < 24 && minutes < 60 && seconds < 60 ? date : null;
+}
+
+/** The ISO-8601 UTC text of a time written in one of time()'s forms, or null. */
+function parseTime(raw: string): string | null {
+  let date = rfc1123(raw) ?? undefined;
+  if (date) return date.toISOString();
   if (ISO.test(raw)) date = new Date(raw);
-  else if (pbx) date = new Date(`${pbx[1]}T${pbx[2]}Z`);
-  else if (rfc) date = new Date(`${rfc[1]} ${rfc[3] === 'Z' || rfc[3] === 'UT' ? 'GMT' : rfc[3]}`);
-  else if (/^\d{12,13}$/.test(raw)) return epoch(Number(raw), field);
-  if (!date || Number.isNaN(date.getTime())) throw new RecordError(`${field} is not a time cdrql can read: ${JSON.stringify(value)}`);
-  return date.toISOString();
+  else if (PBX_TIME.test(raw)) date = new Date(raw.replace(' ', 'T') + 'Z');
+  else {
+    const rfc = RFC_2822.exec(raw);
+    if (rfc) date = new Date(`${rfc[1]} ${rfc[3] === 'Z' || rfc[3] === 'UT' ? 'GMT' : rfc[3]}`);
+    else if (/^\d{12,13}$/.test(raw)) date = new Date(Number(raw));
+  }
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
 }
 
 function epoch(milliseconds: number, field: string): string {
@@ -115,8 +149,18 @@ export function party(value: unknown, options: NormalizeOptions): Party {
 const MAX_REMEMBERED_NUMBERS = 100_000;
 const parsed = new Map<string, string | null>();
 
+/**
+ * A North American number (+1, then an area code and a number that start with 2-9) is its own
+ * E.164 form and always possible: most vendors' numbers are such, and libphonenumber spends
+ * microseconds on each finding which of the 25 countries of +1 it belongs to.
+ */
+const NANP = /^\+1[2-9]\d{9}$/;
+const NANP_NATIONAL = /^[2-9]\d{9}$/;
+
 function e164(address: string, options: NormalizeOptions): string | null {
   const digits = address.replace(/[^\d]/g, '');
+  if (NANP.test(`+${digits}`) && (address.startsWith('+') || digits.length === 11)) return `+${digits}`;
+  if (options.defaultRegion && NANP_NATIONAL.test(digits) && !address.startsWith('+') && getCountryCallingCode(options.defaultRegion) === '1') return `+1${digits}`;
   const candidates = address.startsWith('+')
     ? [`+${digits}`]
     : [...(digits.length >= 11 ? [`+${digits}`] : []), ...(options.defaultRegion ? [digits] : [])];
