@@ -12,8 +12,24 @@ import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 type Dmmf = Exclude<ReturnType<typeof getDMMF>, { type: string; reason: string }>;
 type Model = Dmmf['datamodel']['models'][number];
 
-const dmmf = getDMMF({ datamodel: readFileSync(new URL('../prisma/schema.prisma', import.meta.url), 'utf8') }) as Dmmf;
+const schemaText = readFileSync(new URL('../prisma/schema.prisma', import.meta.url), 'utf8');
+const dmmf = getDMMF({ datamodel: schemaText }) as Dmmf;
 if (!('datamodel' in dmmf)) throw new Error('schema.prisma does not parse');
+
+/** A predicate without its parentheses and extra spaces, as both Prisma and pg_get_expr may write it. */
+const normalPredicate = (predicate: string | null) => predicate?.replace(/[()]/g, '').replace(/\s+/g, ' ').trim() ?? null;
+
+/**
+ * The WHERE of each partial index, by model and fields: Prisma's DMMF leaves the `where:
+ * raw(...)` of the partialIndexes preview out, so it is read from the schema's text.
+ */
+const partialIndexes = new Map<string, string>();
+let modelOfLine: string | undefined;
+for (const line of schemaText.split('\n')) {
+  modelOfLine = /^model (\w+)/.exec(line)?.[1] ?? modelOfLine;
+  const partial = /@@index\(\[([^\]]+)\],\s*where:\s*raw\("([^"]+)"\)\)/.exec(line);
+  if (partial) partialIndexes.set(`${modelOfLine}:${partial[1]!.replace(/\s/g, '')}`, normalPredicate(partial[2]!)!);
+}
 
 const columnName = (model: Model, field: string) => {
   const found = model.fields.find((f) => f.name === field)!;
@@ -74,6 +90,7 @@ function expectedShape() {
       table: tableName(model),
       columns: index.fields.map((f) => columnName(model, f.name)),
       kind: index.type === 'id' ? 'primary' : index.type === 'unique' ? 'unique' : 'index',
+      where: partialIndexes.get(`${model.name}:${index.fields.map((f) => f.name).join(',')}`) ?? null,
     };
   });
   const foreignKeys = models.flatMap((model) =>
@@ -104,14 +121,15 @@ async function actualShape(sql: SqlDriver) {
       WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace AND c.relname <> '_prisma_migrations'
         AND a.attnum > 0 AND NOT a.attisdropped`,
   );
-  const indexes = await sql.query<{ table: string; columns: string[]; kind: string }>(
-    `SELECT t.relname AS table,
+  const indexes = await sql.query<{ table: string; columns: string[]; kind: string; where: string | null }>(
+    `SELECT t.relname AS table, pg_get_expr(i.indpred, i.indrelid) AS where,
             ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)
                     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n) AS columns,
             CASE WHEN i.indisprimary THEN 'primary' WHEN i.indisunique THEN 'unique' ELSE 'index' END AS kind
        FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
       WHERE t.relnamespace = 'public'::regnamespace AND t.relname <> '_prisma_migrations'`,
   );
+  for (const index of indexes) index.where = normalPredicate(index.where);
   const foreignKeys = await sql.query<{ table: string; columns: string[]; references: string; referencedColumns: string[]; onDelete: string }>(
     `SELECT t.relname AS table, r.relname AS references,
             ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)
@@ -146,6 +164,9 @@ describe('migrations', () => {
     expect(report.applied).toEqual(readMigrations().map((m) => m.name));
 
     const expected = expectedShape();
+    // Every partial index read from the schema's text is one of Prisma's indexes.
+    expect(partialIndexes.size).toBeGreaterThan(0);
+    expect(expected.indexes.filter((index) => index.where !== null)).toHaveLength(partialIndexes.size);
     const actual = await actualShape(test.db.sql);
     expect(byKey(actual.tables)).toEqual(byKey(expected.tables));
     expect(byKey(actual.columns)).toEqual(byKey(expected.columns));
