@@ -2,6 +2,7 @@ import type { CallFireResult } from '../../db/generated/enums.js';
 import { nestedRows } from '../../db/read/page.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import { builder } from '../builder.js';
+import { nodeOptions } from './node-id.js';
 import { scoped, type Row } from '../loaders.js';
 import { preloaded, preloadRelation, selectionOf } from '../preload.js';
 import { CallRef, loadCall } from './call.js';
@@ -34,10 +35,13 @@ const QuestionResponse = builder.objectRef<CallRecordRow['questionResponses'][nu
   }),
 });
 
-builder.node(CallRecordRef, {
+const recordNode = nodeOptions<CallRecordRow>('CallRecord');
+
+builder.objectType(CallRecordRef, {
   description: 'One dialling attempt of a call (CallFire CallRecord).',
-  id: { resolve: (record) => record.id },
+  interfaces: recordNode.interfaces,
   fields: (t) => ({
+    id: recordNode.id(t),
     attempt: t.exposeInt('attempt', { description: '1 for the first attempt, in the order they were dialled.' }),
     externalId: t.exposeString('externalId', { nullable: true, description: 'CallFire’s id of the attempt (CallRecord Id).' }),
     result: t.expose('result', { type: CallFireResultEnum, nullable: true, description: 'The attempt’s Result.' }),

@@ -33,7 +33,7 @@ import {
   PbxResultEnum,
 } from './enums.js';
 import { connectionType, pageArgs } from './lists.js';
-import { decodeNodeId } from './node-id.js';
+import { decodeNodeId, nodeOptions } from './node-id.js';
 import { planRecordings, RecordingConnection, recordingPageRequest, RecordingOrder, type RecordingRow } from './recording.js';
 
 type Nullable<T> = T | null;
@@ -149,10 +149,13 @@ function planLegs(ctx: Context, args: ConnectionArgs & { orderBy?: CallOrderValu
 /** The call with this id, as the operation selects it; null when it is not visible. */
 export const loadCall = (ctx: Context, info: FieldInfo, id: string) => rowById<CallRow>(ctx, callEntity, selectionOf(ctx, info, 'Call')).load(id);
 
-builder.node(CallRef, {
+const callNode = nodeOptions<CallRow>('Call');
+
+builder.objectType(CallRef, {
   description: 'One call or call leg, as one telephony platform reported it. Fields are named in cdrql’s terms; each description names the vendor fields it comes from.',
-  id: { resolve: (call) => call.id },
+  interfaces: callNode.interfaces,
   fields: (t) => ({
+    id: callNode.id(t),
     source: t.expose('source', { type: CallSourceEnum, description: 'The platform the record was imported from.' }),
     externalId: t.exposeString('externalId', { description: 'The platform’s id of the call: callId, Sid, call_uuid, CallFire Id, call_sid.' }),
     vendorAccountId: t.exposeString('vendorAccountId', { nullable: true, description: 'The platform’s account id: accountId, AccountSid, client_owner_id, account_sid.' }),

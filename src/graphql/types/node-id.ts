@@ -1,5 +1,6 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { UserInputError } from '../../errors.js';
+import { builder, type AppTypes } from '../builder.js';
 
 export interface NodeId {
   typename: string;
@@ -24,4 +25,17 @@ export function parseNodeId(globalId: string, argument: string): NodeId {
 export function decodeNodeId(globalId: string, typename: string, argument: string): string | null {
   const decoded = parseNodeId(globalId, argument);
   return decoded.typename === typename ? decoded.id : null;
+}
+
+/**
+ * The options that make an object type a Node with a global id: builder.node's id field wraps
+ * its resolver in an async one, a promise per id (some 400 in a page of calls with legs and
+ * recordings), where this one is a plain function of the row.
+ */
+export function nodeOptions<Row extends { id: string }>(typename: string) {
+  return {
+    interfaces: [builder.nodeInterfaceRef()],
+    id: (t: PothosSchemaTypes.ObjectFieldBuilder<AppTypes, Row>) =>
+      t.id({ description: 'An opaque global id: node(id) finds the object again.', resolve: (row) => encodeGlobalID(typename, row.id) }),
+  };
 }

@@ -14,7 +14,7 @@ import { CallRef, loadCall } from './call.js';
 import { CallRecordRef, type CallRecordRow } from './call-record.js';
 import { DateTimeFilter, IntFilter, StringFilter } from './filters.js';
 import { connectionType, orderInput, pageArgs } from './lists.js';
-import { decodeNodeId } from './node-id.js';
+import { decodeNodeId, nodeOptions } from './node-id.js';
 
 export interface RecordingRow extends Row {
   callId?: string;
@@ -28,10 +28,13 @@ export interface RecordingRow extends Row {
 
 export const RecordingRef = builder.objectRef<RecordingRow>('Recording');
 
-builder.node(RecordingRef, {
+const recordingNode = nodeOptions<RecordingRow>('Recording');
+
+builder.objectType(RecordingRef, {
   description: 'Audio recorded during a call (CallFire RecordingMeta, FreeClimb and Restcomm recordings).',
-  id: { resolve: (recording) => recording.id },
+  interfaces: recordingNode.interfaces,
   fields: (t) => ({
+    id: recordingNode.id(t),
     externalId: t.exposeString('externalId', { nullable: true, description: 'The platform’s id of the recording.' }),
     name: t.exposeString('name', { nullable: true, description: 'Its name (RecordingMeta Name).' }),
     recordedAt: t.expose('recordedAt', { type: 'DateTime', nullable: true, description: 'When it was created (RecordingMeta Created).' }),
