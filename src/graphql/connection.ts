@@ -21,7 +21,10 @@ export interface PagePlan {
  * is refused instead of silently landing somewhere else.
  */
 export function encodeCursor(list: string, order: string, row: { id: string; _cursor?: string | null }): string {
-  return Buffer.from(JSON.stringify([list, order, row._cursor ?? null, row.id])).toString('base64url');
+  // The JSON of [list, order, value, id], written out: list and order are names of ours and the id
+  // is digits, so only the sort value needs quoting; a page makes one per edge.
+  const value = row._cursor == null ? 'null' : JSON.stringify(row._cursor);
+  return Buffer.from(`["${list}","${order}",${value},"${row.id}"]`).toString('base64url');
 }
 
 function decodeCursor(argument: string, cursor: string, list: string, order: string): Keyset {
@@ -69,25 +72,49 @@ export interface Connection<Node> {
   totalCount: number | null;
 }
 
+type CursorRow = { id: string; _cursor?: string | null };
+
+/**
+ * An item of a page, whose cursor is made when it is read: a page of calls with their legs has
+ * hundreds of items, and most operations select the cursors of none of them (`nodes`) or of a few.
+ */
+class Edge<Row extends CursorRow> {
+  constructor(
+    readonly node: Row,
+    private readonly list: string,
+    private readonly order: string,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.list, this.order, this.node);
+  }
+}
+
+class PageInfo<Row extends CursorRow> {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly edges: Array<Edge<Row>>,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.edges.at(-1)?.cursor ?? null;
+  }
+}
+
 /** A Relay connection from a page read in the direction of travel, with one row too many if more exist. */
-export function toConnection<Row extends { id: string; _cursor?: string | null }>(
-  page: PageRows<Row>,
-  plan: PagePlan,
-  list: string,
-  order: string,
-): Connection<Row> {
+export function toConnection<Row extends CursorRow>(page: PageRows<Row>, plan: PagePlan, list: string, order: string): Connection<Row> {
   const more = page.rows.length > plan.size;
   const rows = more ? page.rows.slice(0, plan.size) : page.rows;
   if (plan.backward) rows.reverse();
-  const edges = rows.map((node) => ({ cursor: encodeCursor(list, order, node), node }));
+  const edges = rows.map((node) => new Edge(node, list, order));
   return {
     edges,
-    pageInfo: {
-      hasNextPage: plan.backward ? page.behind : more,
-      hasPreviousPage: plan.backward ? more : page.behind,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: new PageInfo(plan.backward ? page.behind : more, plan.backward ? more : page.behind, edges),
     totalCount: page.total,
   };
 }
