@@ -69,7 +69,14 @@ export function enumConditions(path: string, column: string, type: string, filte
   const out: string[] = [];
   if (present(filter.in)) {
     nonEmpty(`${path}.in`, filter.in);
-    out.push(`${column} = ANY(${params.add(arrayLiteral(filter.in), `"${type}"[]`)})`);
+    // One value as plain equality: before PostgreSQL 17, = ANY on a column after the first of an
+    // index cannot be checked inside an ordered index scan, so the dashboard's page read every
+    // call of its window from the table to keep the completed inbound ones.
+    out.push(
+      filter.in.length === 1
+        ? `${column} = ${params.add(filter.in[0], `"${type}"`)}`
+        : `${column} = ANY(${params.add(arrayLiteral(filter.in), `"${type}"[]`)})`,
+    );
   }
   if (present(filter.notIn)) out.push(`${column} <> ALL(${params.add(arrayLiteral(filter.notIn), `"${type}"[]`)}) OR ${column} IS NULL`);
   if (present(filter.in) && present(filter.notIn) && filter.in.every((value) => filter.notIn!.includes(value))) {
