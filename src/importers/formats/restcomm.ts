@@ -3,7 +3,10 @@ import type { Format } from '../record.js';
 import { ANSWERED_BY, CALL_DIRECTION, CALL_STATUS } from '../vocabulary.js';
 
 /** The first present of a field's spellings: Restcomm's PascalCase and the snake_case of its JSON. */
-const pick = (r: Record<string, unknown>, ...names: string[]) => names.map((name) => r[name]).find((value) => text(value) !== null) ?? null;
+function pick(r: Record<string, unknown>, ...names: string[]): unknown {
+  for (const name of names) if (text(r[name]) !== null) return r[name];
+  return null;
+}
 
 /** Restcomm / Twilio-style calls JSON: one call, or a page with `calls` and its paging fields. */
 export const restcomm: Format = {
