@@ -50,6 +50,10 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
     },
     maskedErrors: config.production ? true : { isDev: true },
     batching: { limit: limits.maxOperations },
+    // useBodyLimit refuses a body without Content-Length or over the limit before it is read, and
+    // the HTTP parser reads no more than Content-Length: yoga's own limit would pipe every body
+    // through a stream that counts it again (an AbortController and a DOMException per request).
+    maxRequestBodySize: false,
     logging: logger,
     plugins: [
       useBodyLimit(limits.maxBodyBytes, ENDPOINT),
