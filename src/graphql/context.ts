@@ -17,12 +17,14 @@ export interface AppServices {
   credentialsOf(request: Request): Credentials;
 }
 
-/** Built fresh for every request: loaders and their caches live exactly one request. */
+/**
+ * Built fresh for every request: loaders and their caches live exactly one request. Yoga assigns
+ * what it returns onto its own initial context (request, params …), so it is not copied here.
+ */
 export function createContextFactory(services: AppServices) {
   return (initial: YogaInitialContext) => {
     const credentials = services.credentialsOf(initial.request);
     return {
-      ...initial,
       db: services.db,
       pages: services.pages,
       maxBuckets: services.maxBuckets,
@@ -37,7 +39,7 @@ export function createContextFactory(services: AppServices) {
   };
 }
 
-export type Context = ReturnType<ReturnType<typeof createContextFactory>>;
+export type Context = YogaInitialContext & ReturnType<ReturnType<typeof createContextFactory>>;
 
 /**
  * The request's DataLoader for `key` (a relation plus the fields and arguments it loads), made on
