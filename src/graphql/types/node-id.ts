@@ -1,4 +1,4 @@
-import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { UserInputError } from '../../errors.js';
 import { builder, type AppTypes } from '../builder.js';
 
@@ -7,18 +7,20 @@ export interface NodeId {
   id: string;
 }
 
-/** A global id as cdrql issues it, or a clear error; the database id must be a positive integer. */
+const DECODED_NODE_ID = /^([A-Za-z]+):(\d{1,19})$/;
+
+/**
+ * A global id as cdrql issues it (base64 of `Type:id`, as Pothos encodes it), or a clear error;
+ * the database id must be a positive integer. Only the canonical encoding is accepted, so one
+ * object has one id. Read with Buffer directly: nodes(ids) parses up to 100 per request.
+ */
 export function parseNodeId(globalId: string, argument: string): NodeId {
-  let decoded: NodeId | undefined;
-  try {
-    decoded = decodeGlobalID(globalId);
-  } catch {
-    decoded = undefined;
-  }
-  if (!decoded || !/^[A-Za-z]+$/.test(decoded.typename) || !/^\d{1,19}$/.test(decoded.id) || encodeGlobalID(decoded.typename, decoded.id) !== globalId) {
+  const text = Buffer.from(globalId, 'base64').toString('latin1');
+  const match = DECODED_NODE_ID.exec(text);
+  if (!match || Buffer.from(text, 'latin1').toString('base64') !== globalId) {
     throw new UserInputError(`${argument}: "${globalId}" is not an id this API issued.`, { argument });
   }
-  return decoded;
+  return { typename: match[1]!, id: match[2]! };
 }
 
 /** The database id behind a global id of `typename`, or null when the id names another type. */
