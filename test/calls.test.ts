@@ -313,6 +313,36 @@ describe('the call graph', () => {
       expect(legs.errors?.[0]?.message).toBe('first must be between 0 and 100; got 500.');
     });
 
+    it('pages a call’s legs by their cursors, read through edges or pageInfo, and renders no cursor when none is read', async () => {
+      const [parent] = await test.db.sql.query<{ id: string; legs: string[] }>(
+        `SELECT p.id::text AS id, array_agg(l.id::text ORDER BY l.start_time, l.id) AS legs
+           FROM calls p JOIN calls l ON l.parent_id = p.id WHERE p.account_id = 'acme'
+          GROUP BY p.id HAVING count(*) >= 3 ORDER BY p.id LIMIT 1`,
+      );
+      expect(parent).toBeDefined();
+      const LEGS = /* GraphQL */ `
+        query Legs($id: ID!, $after: String) {
+          call(id: $id) { legs(first: 1, after: $after) { ...LegPage } }
+        }
+        fragment LegPage on CallConnection { edges { ...LegEdge } pageInfo { hasNextPage endCursor } }
+        fragment LegEdge on CallEdge { cursor node { id } }
+      `;
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const { data, errors } = await test.gql(LEGS, { id: encodeGlobalID('Call', parent!.id), after });
+        expect(errors).toBeUndefined();
+        const page = data!.call.legs;
+        expect(page.edges[0].cursor).toBe(page.pageInfo.endCursor);
+        seen.push(...page.edges.map((edge: any) => dbId(edge.node.id)));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(parent!.legs);
+      const withoutCursors = await test.recordQueries(() => test.gql(`{ calls(first: 3) { nodes { legs(first: 2) { nodes { id } } } } }`));
+      expect(withoutCursors.queries.join('\n')).not.toContain('_cursor');
+    });
+
     it('counts the total only when totalCount is selected', async () => {
       const without = await test.recordQueries(() => test.gql(PAGE, { first: 5 }));
       expect(without.queries.join('\n')).not.toContain('count(*)');

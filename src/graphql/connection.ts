@@ -1,6 +1,7 @@
 import type { PageLimits } from '../config.js';
 import type { Keyset, PageRows } from '../db/read/page.js';
 import { UserInputError } from '../errors.js';
+import { selectedFields, type FieldInfo } from './selection.js';
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -75,6 +76,15 @@ export interface Connection<Node> {
 type CursorRow = { id: string; _cursor?: string | null };
 
 /**
+ * Whether the operation reads a cursor of the connection the current field returns (an edge's
+ * or pageInfo's): a page's statement renders each row's sort value for a cursor only then.
+ */
+export function cursorsSelected(info: FieldInfo, edgeType: string): boolean {
+  const pageInfo = selectedFields(info, 'PageInfo', ['pageInfo']);
+  return selectedFields(info, edgeType, ['edges']).has('cursor') || pageInfo.has('startCursor') || pageInfo.has('endCursor');
+}
+
+/**
  * An item of a page, whose cursor is made when it is read: a page of calls with their legs has
  * hundreds of items, and most operations select the cursors of none of them (`nodes`) or of a few.
  */
@@ -86,6 +96,7 @@ class Edge<Row extends CursorRow> {
   ) {}
 
   get cursor(): string {
+    if (this.node._cursor === undefined) throw new Error(`${this.list}: a cursor was read of a page read without cursors`);
     return encodeCursor(this.list, this.order, this.node);
   }
 }

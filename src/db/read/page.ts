@@ -21,9 +21,11 @@ export interface PageRequest {
   limit: number;
   selection: Selection;
   withTotal: boolean;
+  /** Whether each row carries its `_cursor`: only when the operation reads a cursor. */
+  withCursors: boolean;
 }
 
-/** One page as PostgreSQL returns it: rows in the direction of travel, each with its `_cursor`. */
+/** One page as PostgreSQL returns it: rows in the direction of travel, each with its `_cursor` when asked. */
 export interface PageRows<Row> {
   rows: Row[];
   total: number | null;
@@ -88,7 +90,7 @@ function pageColumns(request: PageRequest, params: SqlParams, extra: string[]): 
   const columns = [
     `(SELECT COALESCE(json_agg(r ORDER BY ${orderBy}), '[]'::json)
         FROM (SELECT * FROM ${entity.table} ${a} WHERE ${scan} ORDER BY ${orderBy} LIMIT ${pageLimit(request.limit)}) ${a}
-        CROSS JOIN LATERAL (SELECT ${selectList(entity, request.selection, params)}, ${order.text} AS "_cursor") r) AS rows`,
+        CROSS JOIN LATERAL (SELECT ${selectList(entity, request.selection, params)}${request.withCursors ? `, ${order.text} AS "_cursor"` : ''}) r) AS rows`,
   ];
   columns.push(request.withTotal ? `(SELECT count(*)::int FROM ${entity.table} ${a} WHERE ${and(base)}) AS total` : 'NULL::int AS total');
   columns.push(

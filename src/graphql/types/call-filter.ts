@@ -13,7 +13,7 @@ import { callEntity } from '../../db/read/calls.js';
 import type { PageRequest } from '../../db/read/page.js';
 import type { SqlParams } from '../../db/read/sql.js';
 import { builder } from '../builder.js';
-import type { PagePlan } from '../connection.js';
+import { cursorsSelected, type PagePlan } from '../connection.js';
 import type { Context } from '../context.js';
 import { selectionOf } from '../preload.js';
 import { selectedFields, type FieldInfo } from '../selection.js';
@@ -128,5 +128,6 @@ export function callPageRequest(ctx: Context, info: FieldInfo, plan: PagePlan, o
     limit: plan.size + 1,
     selection: selectionOf(ctx, info, 'Call', ['edges', 'node'], ['nodes']),
     withTotal: selectedFields(info, 'CallConnection').has('totalCount'),
+    withCursors: cursorsSelected(info, 'CallEdge'),
   };
 }

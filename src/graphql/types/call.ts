@@ -336,7 +336,7 @@ preloadRelation('Call', 'legs', (ctx, relation) => {
   if (!planned) return undefined;
   const request = { ...callPageRequest(ctx, relation.info, planned.plan, planned.order), where: scoped(ctx, callEntity) };
   return {
-    key: JSON.stringify([planned.order.name, planned.plan, request.withTotal, request.selection.key]),
+    key: JSON.stringify([planned.order.name, planned.plan, request.withTotal, request.withCursors, request.selection.key]),
     column: { property: relation.property, sql: (params) => nestedPage(request, 'c.parent_id', 'c.id', params) },
   };
 });
@@ -357,7 +357,7 @@ preloadRelation('Call', 'recordings', (ctx, relation) => {
   if (!planned) return undefined;
   const request = { ...planned.request, where: scoped(ctx, recordingEntity) };
   return {
-    key: JSON.stringify([planned.orderName, planned.plan, request.withTotal, request.selection.key]),
+    key: JSON.stringify([planned.orderName, planned.plan, request.withTotal, request.withCursors, request.selection.key]),
     column: { property: relation.property, sql: (params) => nestedPage(request, 'rec.call_id', 'c.id', params) },
   };
 });

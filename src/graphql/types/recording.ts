@@ -5,7 +5,7 @@ import type { PageRequest } from '../../db/read/page.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import type { SqlParams } from '../../db/read/sql.js';
 import { builder } from '../builder.js';
-import { planPage, toConnection, type ConnectionArgs } from '../connection.js';
+import { cursorsSelected, planPage, toConnection, type ConnectionArgs } from '../connection.js';
 import type { Context } from '../context.js';
 import { loadPage, rowById, type Row } from '../loaders.js';
 import { selectionOf } from '../preload.js';
@@ -118,6 +118,7 @@ export function recordingPageRequest(ctx: Context, info: FieldInfo, list: string
     limit: plan.size + 1,
     selection: selectionOf(ctx, info, 'Recording', ['edges', 'node'], ['nodes']),
     withTotal: selectedFields(info, 'RecordingConnection').has('totalCount'),
+    withCursors: cursorsSelected(info, 'RecordingEdge'),
   };
   return { plan, request, orderName };
 }
