@@ -1,7 +1,7 @@
 import type { CallSource } from '../db/generated/enums.js';
 import type { NormalizeOptions } from './normalize.js';
 
-/** Columns keyed by SQL column name, ready for json_populate_recordset. */
+/** Columns keyed by SQL column name. */
 export type Columns = Record<string, unknown>;
 
 /** One vendor record in cdrql's model: the call, its attempts with their recordings, and its own recordings. */

@@ -78,7 +78,11 @@ function rounds(items: BatchItem[]): BatchItem[][] {
 const callText = (call: NormalizedCall) => copyFields(CALL_DATA_COLUMNS.map((column) => call.call[column]));
 
 /** The item with its COPY text made now. */
-export const staged = (position: number, call: NormalizedCall): BatchItem => ({ position, call, text: callText(call) });
+export function staged(position: number, call: NormalizedCall): BatchItem {
+  const text = callText(call);
+  // The original record is in the text now: batches in flight need not hold it twice.
+  return { position, call: { ...call, call: { ...call.call, payload: null } }, text };
+}
 
 /** What the database did with one call of a round: written (inserted or updated) with this id, or left unchanged. */
 type Written = Map<string, { id: string; inserted: boolean }>;
