@@ -100,12 +100,12 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
   // legs are linked after each batch is committed, one batch at a time (see linkLegs).
   const lanes = Math.max(1, options.lanes ?? 2);
   const inFlight = new Set<{ keys: Set<string>; done: Promise<void> }>();
-  const keepStatistics = await statisticsKeeper(sql);
+  const statistics = await statisticsKeeper(sql);
   let linked: Promise<void> = Promise.resolve();
   const link = async (kept: BatchItem[]) => {
     if (dryRun || kept.length === 0) return;
     await linkLegs(sql, options.accountId, kept);
-    await keepStatistics(summary.inserted);
+    statistics.inserted(summary.inserted);
   };
   const dispatch = async (items: BatchItem[]) => {
     const keys = new Set(items.map(keyOf));
@@ -144,6 +144,7 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
   }
   if (batch.length > 0) await dispatch(batch);
   await Promise.all([...inFlight].map((flight) => flight.done));
+  await statistics.settled();
   summary.problems.sort((a, b) => a.position - b.position);
   return summary;
 }
