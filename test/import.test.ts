@@ -208,6 +208,22 @@ describe('importing the five vendor formats', () => {
     expect(await run('jambonz', data, { dryRun: true })).toMatchObject({ inserted: 0, unchanged: 4 });
   });
 
+  it('writes and links every batch read before the input broke, then reports where it broke', async () => {
+    const call = (callId: string, parentCallId: string | null = null) =>
+      JSON.stringify({ callId, parentCallId, from: '+12093231234', to: '+12098900611', status: 'completed', startTime: 'Thu, 13 Oct 2019 17:51:56 GMT' });
+    // Six whole records in three batches of two (the last leg names the first call), then a cut.
+    const text = `{"calls": [${['P', 'A', 'B', 'C', 'D'].map((id) => call(id)).join(',')},${call('L', 'P')},{"callId": "cut`;
+    // One chunk: the input breaks while the last batches are still being written.
+    await expect(importCalls(test.db.sql, Readable.from([text]), { format: 'freeclimb', accountId: 'imports', batchSize: 2, lanes: 2 })).rejects.toThrow(
+      /not valid JSON after record 6/,
+    );
+    const rows = await test.db.sql.query<{ external_id: string; parent: string | null }>(
+      `SELECT c.external_id, p.external_id AS parent FROM calls c LEFT JOIN calls p ON p.id = c.parent_id
+        WHERE c.account_id = 'imports' ORDER BY c.external_id`,
+    );
+    expect(rows).toEqual(['A', 'B', 'C', 'D', 'L', 'P'].map((id) => ({ external_id: id, parent: id === 'L' ? 'P' : null })));
+  });
+
   it('reports an input that is not JSON with where it broke', async () => {
     await expect(run('pbx', '{"calls": [{"call_uuid": "x", "result": "busy"}, {"call_uuid": ')).rejects.toThrow(/the input is not valid JSON after record 1/);
     await expect(run('pbx', '<calls/>')).rejects.toThrow('pbx input is JSON; this looks like XML');

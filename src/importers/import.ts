@@ -124,25 +124,34 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
     flight.done.then(landed, landed);
   };
 
-  // The next batches are read and normalised while the database writes the current ones.
+  // The next batches are read and normalised while the database writes the current ones. When
+  // the input breaks, the batches already read are written and linked before the error is told.
   let batch: BatchItem[] = [];
-  for await (const record of readRecords(input, format)) {
-    records += 1;
-    if (options.maxRecords !== undefined && records > options.maxRecords) {
-      throw new RecordError(`at most ${options.maxRecords} records per request`);
+  const readAndDispatch = async () => {
+    for await (const record of readRecords(input, format)) {
+      records += 1;
+      if (options.maxRecords !== undefined && records > options.maxRecords) {
+        throw new RecordError(`at most ${options.maxRecords} records per request`);
+      }
+      try {
+        batch.push(staged(record.position, format.normalize(record.value, options)));
+      } catch (error) {
+        if (!(error instanceof RecordError)) throw error;
+        reject(record.position, idOf(record.value), error.message);
+      }
+      if (batch.length >= batchSize) {
+        await dispatch(batch);
+        batch = [];
+      }
     }
-    try {
-      batch.push(staged(record.position, format.normalize(record.value, options)));
-    } catch (error) {
-      if (!(error instanceof RecordError)) throw error;
-      reject(record.position, idOf(record.value), error.message);
-    }
-    if (batch.length >= batchSize) {
-      await dispatch(batch);
-      batch = [];
-    }
+    if (batch.length > 0) await dispatch(batch);
+  };
+  try {
+    await readAndDispatch();
+  } catch (error) {
+    await Promise.allSettled([...inFlight].map((flight) => flight.done).concat(statistics.settled()));
+    throw error;
   }
-  if (batch.length > 0) await dispatch(batch);
   await Promise.all([...inFlight].map((flight) => flight.done));
   await statistics.settled();
   summary.problems.sort((a, b) => a.position - b.position);
