@@ -109,7 +109,7 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
   };
   const dispatch = async (items: BatchItem[]) => {
     const keys = new Set(items.map(keyOf));
-    const blocks = () => [...inFlight].filter((flight) => inFlight.size >= lanes || items.some((item) => flight.keys.has(keyOf(item))));
+    const blocks = () => [...inFlight].filter((flight) => inFlight.size >= lanes || [...keys].some((key) => flight.keys.has(key)));
     for (let blocking = blocks(); blocking.length > 0; blocking = blocks()) await Promise.race(blocking.map((flight) => flight.done));
     const written = write(items);
     const flight = {
