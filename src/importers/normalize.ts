@@ -99,8 +99,24 @@ function rfc1123(raw: string): Date | null {
   return date.getUTCDate() === day && hours < 24 && minutes < 60 && seconds < 60 ? date : null;
 }
 
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A time already in the form parseTime returns (ISO-8601 UTC with milliseconds, as CallFire and
+ * jambonz write them) is its own answer, unless V8 would move it: a day after the 28th may roll
+ * over into the next month, and 24:00 into the next day. Undefined for other forms.
+ */
+function canonicalUtc(raw: string): string | null | undefined {
+  if (!CANONICAL_UTC.test(raw)) return undefined;
+  const time = Date.parse(raw);
+  if (Number.isNaN(time)) return null;
+  return raw.slice(8, 10) <= '28' && raw.slice(11, 13) !== '24' ? raw : new Date(time).toISOString();
+}
+
 /** The ISO-8601 UTC text of a time written in one of time()'s forms, or null. */
 function parseTime(raw: string): string | null {
+  const canonical = canonicalUtc(raw);
+  if (canonical !== undefined) return canonical;
   let date = rfc1123(raw) ?? undefined;
   if (date) return date.toISOString();
   if (ISO.test(raw)) date = new Date(raw);
