@@ -25,7 +25,7 @@ export interface BatchItem {
    * The call's data columns as COPY text (see staged): made when the record is read, during an
    * import while the database writes the batch before, rather than when the batch is written.
    */
-  text?: string;
+  text: string;
 }
 
 const columnList = CALL_DATA_COLUMNS.map((c) => `"${c}"`).join(', ');
@@ -99,7 +99,8 @@ async function insertNew(tx: SqlExecutor, accountId: string, round: BatchItem[],
   const ids = await newIds(tx, 'calls_id_seq', round.length);
   await tx.exec('SAVEPOINT new_calls');
   try {
-    await tx.copyFrom(`calls (id, account_id, ${columnList})`, texts.map((text, i) => `${ids[i]}\t${copyValue(accountId)}\t${text}\n`).join(''));
+    const account = copyValue(accountId);
+    await tx.copyFrom(`calls (id, account_id, ${columnList})`, texts.map((text, i) => `${ids[i]}\t${account}\t${text}\n`).join(''));
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await tx.exec('ROLLBACK TO SAVEPOINT new_calls');
@@ -190,7 +191,7 @@ export async function linkLegs(sql: SqlExecutor, accountId: string, items: Batch
 async function writeItems(tx: SqlExecutor, accountId: string, items: BatchItem[]): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
   for (const [n, round] of rounds(items).entries()) {
-    const texts = round.map((item) => item.text ?? callText(item.call));
+    const texts = round.map((item) => item.text);
     // Later rounds repeat vendor ids of the first: they are updates.
     const written = (n === 0 ? await insertNew(tx, accountId, round, texts) : null) ?? (await upsert(tx, accountId, texts));
     const changed: Changed[] = [];

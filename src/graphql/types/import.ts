@@ -5,7 +5,7 @@ import { native } from '../../importers/formats/native.js';
 import { importCalls, type FormatName, type ImportSummary } from '../../importers/import.js';
 import { RecordError } from '../../importers/normalize.js';
 import { InputError } from '../../importers/read.js';
-import { linkLegs, writeBatch } from '../../importers/writer.js';
+import { linkLegs, staged, writeBatch } from '../../importers/writer.js';
 import { UserInputError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -125,7 +125,7 @@ builder.mutationFields((t) => ({
       const summary: ImportSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
       const items = args.calls.flatMap((call, index) => {
         try {
-          return [{ position: index + 1, call: native.normalize({ ...call }, { defaultRegion: regionOf(args.defaultRegion) }) }];
+          return [staged(index + 1, native.normalize({ ...call }, { defaultRegion: regionOf(args.defaultRegion) }))];
         } catch (error) {
           summary.rejected += 1;
           summary.problems.push({ position: index + 1, externalId: call.externalId, message: (error as Error).message });
