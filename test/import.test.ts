@@ -136,6 +136,37 @@ describe('importing the five vendor formats', () => {
     ]);
   });
 
+  it('moves a leg to the parent a later version names, or to none', async () => {
+    const call = (callId: string, parentCallId: string | null = null) =>
+      JSON.stringify({ calls: [{ callId, parentCallId, from: '+12093231234', to: '+12098900611', status: 'completed', startTime: 'Thu, 13 Oct 2019 17:51:56 GMT' }] });
+    const parentOfLeg = async () =>
+      (await test.db.sql.query<{ parent: string | null }>(
+        `SELECT p.external_id AS parent FROM calls c LEFT JOIN calls p ON p.id = c.parent_id WHERE c.account_id = 'imports' AND c.external_id = 'L'`,
+      ))[0]!.parent;
+    await run('freeclimb', call('P'));
+    await run('freeclimb', call('Q'));
+    await run('freeclimb', call('L', 'P'));
+    expect(await parentOfLeg()).toBe('P');
+    expect(await run('freeclimb', call('L', 'Q'))).toMatchObject({ updated: 1 });
+    expect(await parentOfLeg()).toBe('Q');
+    // A parent that has not arrived yet: the leg waits for it rather than keeping Q.
+    await run('freeclimb', call('L', 'R'));
+    expect(await parentOfLeg()).toBe(null);
+    await run('freeclimb', call('R'));
+    expect(await parentOfLeg()).toBe('R');
+    await run('freeclimb', call('L'));
+    expect(await parentOfLeg()).toBe(null);
+  });
+
+  it('counts a dry run as the real import of the same file, when a call repeats across batches', async () => {
+    const call = (callId: string, duration: number) => ({ callId, from: '+12093231234', to: '+12098900611', status: 'completed', duration, startTime: 'Thu, 13 Oct 2019 17:51:56 GMT' });
+    const data = JSON.stringify({ calls: [call('A', 10), call('B', 5), call('A', 20), call('B', 5)] });
+    const counts = { inserted: 2, updated: 1, unchanged: 1, rejected: 0 };
+    expect(await run('freeclimb', data, { dryRun: true, batchSize: 1 })).toMatchObject(counts);
+    expect(await test.db.sql.query(`SELECT 1 FROM calls WHERE account_id = 'imports'`)).toHaveLength(0);
+    expect(await run('freeclimb', data, { batchSize: 1 })).toMatchObject(counts);
+  });
+
   it('maps CallFire XML attempts, IVR answers and recordings', async () => {
     const xml = `<?xml version="1.0"?><r:ResourceList xmlns="http://api.callfire.com/data" xmlns:r="http://api.callfire.com/resource">
       <Call id="5001"><FromNumber>12132609784</FromNumber><ToNumber context="x">19196991764</ToNumber><State>FINISHED</State>

@@ -1,4 +1,4 @@
-import type { SqlDriver } from '../db/sql-driver.js';
+import type { SqlDriver, SqlExecutor, SqlSession } from '../db/sql-driver.js';
 import { callfire } from './formats/callfire.js';
 import { freeclimb } from './formats/freeclimb.js';
 import { jambonz } from './formats/jambonz.js';
@@ -8,7 +8,7 @@ import { RecordError, text, type NormalizeOptions } from './normalize.js';
 import { readRecords } from './read.js';
 import type { Format } from './record.js';
 import { statisticsKeeper } from './statistics.js';
-import { linkLegs, staged, writeBatch, type BatchItem, type Outcome } from './writer.js';
+import { linkLegs, rolledBack, staged, writeBatch, type BatchItem, type Outcome } from './writer.js';
 
 export const FORMATS = { freeclimb, restcomm, pbx, callfire, jambonz } as const satisfies Record<string, Format>;
 export type FormatName = keyof typeof FORMATS;
@@ -64,6 +64,35 @@ const idOf = (record: Record<string, unknown>) =>
  * problem; the summary says what was written and what was not.
  */
 export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | Buffer>, options: ImportOptions): Promise<ImportSummary> {
+  if (!options.dryRun) return importInto(sql, input, options, true);
+  // A dry run writes its batches one after the other into one transaction, each in a savepoint,
+  // and rolls it all back at the end: a batch then meets the calls that earlier batches wrote, as
+  // in a real import, and the counts are the real import's.
+  return rolledBack(sql, (tx) => importInto(savepoints(tx), input, { ...options, lanes: 1 }, false));
+}
+
+/** A session whose transactions are savepoints of the transaction `tx` is in. */
+function savepoints(tx: SqlExecutor): SqlSession {
+  let next = 0;
+  return {
+    ...tx,
+    transaction: async (work) => {
+      const name = `batch_${next++}`;
+      await tx.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await work(tx);
+        await tx.exec(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (error) {
+        await tx.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw error;
+      }
+    },
+  };
+}
+
+/** The import proper; `keep` is false in a dry run, whose caller rolls back what it wrote. */
+async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>, options: ImportOptions, keep: boolean): Promise<ImportSummary> {
   const format = FORMATS[options.format];
   const summary: ImportSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -75,16 +104,15 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
   const count = (outcomes: Map<number, Outcome>) => {
     for (const outcome of outcomes.values()) summary[outcome] += 1;
   };
-  const dryRun = options.dryRun ?? false;
   const write = async (items: BatchItem[]) => {
     try {
-      count(await writeBatch(sql, options.accountId, items, dryRun));
+      count(await writeBatch(sql, options.accountId, items, false));
       return items;
     } catch {
       const kept: BatchItem[] = [];
       for (const item of items) {
         try {
-          count(await writeBatch(sql, options.accountId, [item], dryRun));
+          count(await writeBatch(sql, options.accountId, [item], false));
           kept.push(item);
         } catch (error) {
           reject(item.position, item.call.externalId, `the database refused it: ${(error as Error).message}`);
@@ -103,7 +131,7 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
   const statistics = await statisticsKeeper(sql);
   let linked: Promise<void> = Promise.resolve();
   const link = async (kept: BatchItem[]) => {
-    if (dryRun || kept.length === 0) return;
+    if (!keep || kept.length === 0) return;
     await linkLegs(sql, options.accountId, kept);
     statistics.inserted(summary.inserted);
   };

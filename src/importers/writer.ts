@@ -1,4 +1,4 @@
-import { copyFields, copyLine, copyValue, type SqlDriver, type SqlExecutor } from '../db/sql-driver.js';
+import { copyFields, copyLine, copyValue, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
 import { arrayLiteral } from '../db/read/sql.js';
 import type { Columns, NormalizedCall } from './record.js';
 
@@ -51,6 +51,8 @@ const UPSERT = `
   SELECT $1, ${columnList} FROM import_calls
   ON CONFLICT (account_id, source, external_id) DO UPDATE
      SET ${CALL_DATA_COLUMNS.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')},
+         -- A leg that names another parent, or none, now leaves the old one (linkLegs links it anew).
+         parent_id = CASE WHEN calls.parent_external_id = EXCLUDED.parent_external_id THEN calls.parent_id END,
          revision = calls.revision + 1, updated_at = now()
    WHERE (${CALL_DATA_COLUMNS.map((c) => `calls."${c}"`).join(', ')}) IS DISTINCT FROM (${CALL_DATA_COLUMNS.map((c) => `EXCLUDED."${c}"`).join(', ')})
   RETURNING id::text AS id, external_id, (xmax = 0) AS inserted`;
@@ -211,9 +213,21 @@ async function writeItems(tx: SqlExecutor, accountId: string, items: BatchItem[]
   return outcomes;
 }
 
-class DryRun extends Error {
-  constructor(readonly outcomes: Map<number, Outcome>) {
-    super('dry run');
+class RolledBack<T> extends Error {
+  constructor(readonly result: T) {
+    super('rolled back');
+  }
+}
+
+/** Runs `work` in a transaction that is rolled back once it is done (a dry run), and gives what `work` gave. */
+export async function rolledBack<T>(sql: SqlSession, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  try {
+    return await sql.transaction(async (tx) => {
+      throw new RolledBack(await work(tx));
+    });
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result as T;
+    throw error;
   }
 }
 
@@ -222,15 +236,6 @@ class DryRun extends Error {
  * at all; linkLegs links them once it is committed. A dry run does the same work and rolls it
  * back, so its counts are exact.
  */
-export async function writeBatch(sql: SqlDriver, accountId: string, items: BatchItem[], dryRun: boolean): Promise<Map<number, Outcome>> {
-  try {
-    return await sql.transaction(async (tx) => {
-      const outcomes = await writeItems(tx, accountId, items);
-      if (dryRun) throw new DryRun(outcomes);
-      return outcomes;
-    });
-  } catch (error) {
-    if (error instanceof DryRun) return error.outcomes;
-    throw error;
-  }
+export async function writeBatch(sql: SqlSession, accountId: string, items: BatchItem[], dryRun: boolean): Promise<Map<number, Outcome>> {
+  return dryRun ? rolledBack(sql, (tx) => writeItems(tx, accountId, items)) : sql.transaction((tx) => writeItems(tx, accountId, items));
 }
