@@ -189,6 +189,27 @@ describe('the call graph', () => {
       expect(await listAll({ filter: { toNumber: { in: [number, '+10000000000'] } } })).toEqual(await sqlIds(`to_number = $1`, undefined, [number]));
     });
 
+    it('reads a number prefix as a range of the number index, whatever the collation', async () => {
+      const { statements } = await test.recordQueries(() => test.gql(`{ calls(first: 5, filter: { fromNumber: { startsWith: "+1 646" } }) { nodes { id } } }`));
+      const page = statements.find((statement) => statement.query.includes('from_number'))!;
+      const plan = await test.db.sql.transaction(async (tx) => {
+        // The page could also scan the account's calls in start-time order; this asks for the other plan.
+        await tx.query('SET LOCAL enable_seqscan = off');
+        await tx.query('SET LOCAL enable_indexscan = off');
+        // Planned as a prepared statement run often is: without the values of its parameters.
+        await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
+        await tx.exec(`PREPARE prefix_page AS ${page.query}`);
+        // EXECUTE takes no bound parameters: the values (an account id and numbers) as literals.
+        const literals = page.params.map((value) => `'${String(value).replaceAll("'", "''")}'`);
+        const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE prefix_page(${literals.join(', ')})`);
+        await tx.exec('DEALLOCATE prefix_page');
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+      // The prefix is in the Index Cond: LIKE put only the account there, under every collation but C
+      // (C.UTF-8 included), and in generic plans under any.
+      expect(plan).toMatch(/Bitmap Index Scan on calls_account_id_from_number_idx\b[^\n]*\n\s+Index Cond: \(\(account_id = \$\d+\) AND \(from_number ~>=~ \$\d+\) AND \(from_number ~<~ \$\d+\)\)/);
+    });
+
     it('finds the legs of a parent given by its global id', async () => {
       const [parent] = await test.db.sql.query<{ parent_id: string }>(`SELECT parent_id::text FROM calls WHERE account_id = 'acme' AND parent_id IS NOT NULL ORDER BY id LIMIT 1`);
       expect(await listAll({ filter: { parentId: encodeGlobalID('Call', parent!.parent_id) } })).toEqual(await sqlIds(`parent_id = ${parent!.parent_id}`));

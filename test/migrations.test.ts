@@ -28,7 +28,9 @@ let modelOfLine: string | undefined;
 for (const line of schemaText.split('\n')) {
   modelOfLine = /^model (\w+)/.exec(line)?.[1] ?? modelOfLine;
   const partial = /@@index\(\[([^\]]+)\],\s*where:\s*raw\("([^"]+)"\)\)/.exec(line);
-  if (partial) partialIndexes.set(`${modelOfLine}:${partial[1]!.replace(/\s/g, '')}`, normalPredicate(partial[2]!)!);
+  // `didNumber(ops: raw("text_pattern_ops"))` is the field didNumber.
+  const fields = partial?.[1]!.split(',').map((field) => field.replace(/\(.*$/, '').trim());
+  if (partial) partialIndexes.set(`${modelOfLine}:${fields!.join(',')}`, normalPredicate(partial[2]!)!);
 }
 
 const columnName = (model: Model, field: string) => {
@@ -90,6 +92,8 @@ function expectedShape() {
       table: tableName(model),
       columns: index.fields.map((f) => columnName(model, f.name)),
       kind: index.type === 'id' ? 'primary' : index.type === 'unique' ? 'unique' : 'index',
+      // Null for a column's default operator class.
+      opclasses: index.fields.map((f) => (f as { operatorClass?: string }).operatorClass ?? null),
       where: partialIndexes.get(`${model.name}:${index.fields.map((f) => f.name).join(',')}`) ?? null,
     };
   });
@@ -121,8 +125,10 @@ async function actualShape(sql: SqlDriver) {
       WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace AND c.relname <> '_prisma_migrations'
         AND a.attnum > 0 AND NOT a.attisdropped`,
   );
-  const indexes = await sql.query<{ table: string; columns: string[]; kind: string; where: string | null }>(
+  const indexes = await sql.query<{ table: string; columns: string[]; opclasses: Array<string | null>; kind: string; where: string | null }>(
     `SELECT t.relname AS table, pg_get_expr(i.indpred, i.indrelid) AS where,
+            ARRAY(SELECT CASE WHEN o.opcdefault THEN NULL ELSE o.opcname::text END FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(opclass, n)
+                    JOIN pg_opclass o ON o.oid = k.opclass ORDER BY k.n) AS opclasses,
             ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)
                     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n) AS columns,
             CASE WHEN i.indisprimary THEN 'primary' WHEN i.indisunique THEN 'unique' ELSE 'index' END AS kind

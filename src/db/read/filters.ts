@@ -52,17 +52,29 @@ export function normalizePhone(path: string, input: string): string {
   return compact.startsWith('+') ? compact : `+${compact}`;
 }
 
+/**
+ * A number prefix is read as a byte-order range (`~>=~`, `~<~`) rather than with LIKE: PostgreSQL
+ * turns LIKE 'prefix%' into an index range only under the C collation (before 17 not even
+ * C.UTF-8) and only for a pattern known at planning, so a prefix read every number of the
+ * account. Stored numbers hold only "+" and digits, so the range holds exactly those that start
+ * with the prefix; the number indexes are in that order (text_pattern_ops).
+ */
 export function phoneConditions(path: string, column: string, filter: StringFilter, params: SqlParams): string[] {
-  return stringConditions(
+  const out = stringConditions(
     path,
     column,
     {
       eq: present(filter.eq) ? normalizePhone(`${path}.eq`, filter.eq) : null,
       in: present(filter.in) ? filter.in.map((value) => normalizePhone(`${path}.in`, value)) : null,
-      startsWith: present(filter.startsWith) ? normalizePhone(`${path}.startsWith`, filter.startsWith) : null,
     },
     params,
   );
+  if (present(filter.startsWith)) {
+    const prefix = normalizePhone(`${path}.startsWith`, filter.startsWith);
+    const beyond = `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
+    out.push(`${column} ~>=~ ${params.add(prefix)}`, `${column} ~<~ ${params.add(beyond)}`);
+  }
+  return out;
 }
 
 export function enumConditions(path: string, column: string, type: string, filter: EnumFilter, params: SqlParams): string[] {
