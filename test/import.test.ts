@@ -158,6 +158,22 @@ describe('importing the five vendor formats', () => {
     expect(await parentOfLeg()).toBe(null);
   });
 
+  it('keeps each record as the vendor wrote it, member order and spacing included', async () => {
+    // jsonb would put "to" before "from" and "callId" before "status" (shorter names first).
+    const first = `{"status": "completed", "callId": "CA-order-1", "from": "+12093231234",\n "to": "+12098900611", "startTime": "Thu, 13 Oct 2019 17:51:56 GMT", "price": 0.0100}`;
+    const second = `{"callId":"CA-order-2","to":"+12098900611","from":"+12093231234","status":"queued","note":"tab\\there"}`;
+    const list = `{"calls": [${first}, ${second}]}`;
+    expect(await run('freeclimb', list)).toMatchObject({ inserted: 2 });
+    const stored = await test.db.sql.query<{ payload: string }>(`SELECT payload::text AS payload FROM calls WHERE account_id = 'imports' ORDER BY external_id`);
+    expect(stored.map((row) => row.payload)).toEqual([first, second]);
+    // The same file again changes nothing; one call as a document of its own keeps its text too.
+    expect(await run('freeclimb', list)).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+    const single = `{"callId":"CA-order-3","status":"ringing","from":"+12093231234","to":"+12098900611"}`;
+    await run('freeclimb', `\n${single}\n`);
+    const [one] = await test.db.sql.query<{ payload: string }>(`SELECT payload::text AS payload FROM calls WHERE account_id = 'imports' AND external_id = 'CA-order-3'`);
+    expect(one!.payload).toBe(single);
+  });
+
   it('counts a dry run as the real import of the same file, when a call repeats across batches', async () => {
     const call = (callId: string, duration: number) => ({ callId, from: '+12093231234', to: '+12098900611', status: 'completed', duration, startTime: 'Thu, 13 Oct 2019 17:51:56 GMT' });
     const data = JSON.stringify({ calls: [call('A', 10), call('B', 5), call('A', 20), call('B', 5)] });

@@ -44,6 +44,8 @@ function expectedType(field: Model['fields'][number]): string {
   if (field.isList) return `${expectedType({ ...field, isList: false })}[]`;
   if (field.kind === 'enum') return /[A-Z]/.test(field.type) ? `"${field.type}"` : field.type;
   const [native, args = []] = (field.nativeType ?? []) as [string?, string[]?];
+  // @db.Json is json; a Json field without a native type is jsonb.
+  if (native === 'Json') return 'json';
   switch (native ?? field.type) {
     case 'Timestamptz':
       return `timestamp(${args[0] ?? 3}) with time zone`;

@@ -162,7 +162,9 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
         throw new RecordError(`at most ${options.maxRecords} records per request`);
       }
       try {
-        batch.push(staged(record.position, format.normalize(record.value, options)));
+        const call = format.normalize(record.value, options);
+        // The payload is the record itself in every format: its text as written, when the reader has it.
+        batch.push(staged(record.position, call, call.call.payload === record.value ? record.text : undefined));
       } catch (error) {
         if (!(error instanceof RecordError)) throw error;
         reject(record.position, idOf(record.value), error.message);

@@ -57,10 +57,10 @@ export class JsonRecordSplitter {
   private done = false;
   private record: RecordScan | undefined;
 
-  /** `sink` receives each record. */
+  /** `sink` receives each record, and its text as the document wrote it. */
   constructor(
     paths: string[],
-    private readonly sink: (value: unknown) => void,
+    private readonly sink: (value: unknown, text: string) => void,
   ) {
     this.paths = paths.map((path) => path.split('.').slice(1));
   }
@@ -125,7 +125,8 @@ export class JsonRecordSplitter {
     if (this.isRecord()) {
       const end = char === OPEN_BRACE || char === OPEN_BRACKET ? this.containerEnd(start) : this.scalarEnd(start, atEnd);
       if (end < 0) return false;
-      this.sink(JSON.parse(this.text.slice(start, end)));
+      const text = this.text.slice(start, end);
+      this.sink(JSON.parse(text), text);
       this.position = end;
     } else if (char === OPEN_BRACE || char === OPEN_BRACKET) {
       this.frames.push(char === OPEN_BRACE ? { array: false, at: '', expect: 'first-name' } : { array: true, at: 0, expect: 'first-value' });

@@ -6,6 +6,8 @@ import type { Format } from './record.js';
 export interface SourceRecord {
   position: number;
   value: Record<string, unknown>;
+  /** The record's JSON text as the input wrote it, when the input is JSON with one record there. */
+  text?: string;
 }
 
 /** The input itself cannot be read (not JSON, not XML, cut off); records before the fault were read. */
@@ -13,7 +15,7 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-type Sink = (value: unknown) => void;
+type Sink = (value: unknown, text?: string) => void;
 
 /** The largest document read as one call rather than as a list. */
 const MAX_SINGLE_DOCUMENT = 4 * 1024 * 1024;
@@ -74,7 +76,7 @@ function xmlParser(sink: Sink): StreamingParser {
  */
 export async function* readRecords(input: AsyncIterable<string | Buffer>, format: Format): AsyncGenerator<SourceRecord> {
   let parser: StreamingParser | undefined;
-  let pending: unknown[] = [];
+  let pending: Array<{ value: unknown; text?: string }> = [];
   let fromList = false;
   // A document with no records at the list paths is one call: its text is kept until a record
   // shows up (a list) or the end comes (one call). A list's records show up long before the cap.
@@ -83,20 +85,20 @@ export async function* readRecords(input: AsyncIterable<string | Buffer>, format
   let position = 0;
   let bytes = 0;
   let kind = 'JSON';
-  const push: Sink = (value) => {
+  const push: Sink = (value, text) => {
     fromList = true;
-    if (Array.isArray(value)) pending.push(...value);
-    else pending.push(value);
+    if (Array.isArray(value)) pending.push(...value.map((element: unknown) => ({ value: element })));
+    else pending.push({ value, text });
   };
   function* drain(): Generator<SourceRecord> {
     const ready = pending;
     pending = [];
-    for (const value of ready) {
+    for (const { value, text } of ready) {
       position += 1;
       if (!value || typeof value !== 'object' || Array.isArray(value)) {
         throw new InputError(`record ${position} is not an object`);
       }
-      yield { position, value: value as Record<string, unknown> };
+      yield { position, value: value as Record<string, unknown>, text };
     }
   }
   const guard = (work: () => void) => {
@@ -132,9 +134,10 @@ export async function* readRecords(input: AsyncIterable<string | Buffer>, format
   yield* drain();
   if (!fromList && kind === 'JSON') {
     if (!head) throw new InputError(`no ${format.name} records found in a document over ${MAX_SINGLE_DOCUMENT} bytes`);
-    const document = JSON.parse(head.join('')) as unknown;
+    const text = head.join('').trim();
+    const document = JSON.parse(text) as unknown;
     if (Array.isArray(document)) return;
-    pending.push(document);
+    pending.push({ value: document, text });
     yield* drain();
   }
 }

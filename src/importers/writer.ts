@@ -46,6 +46,9 @@ const RECORDING_COLUMNS = ['external_id', 'name', 'recorded_at', 'length_seconds
 const STAGE = `CREATE TEMP TABLE IF NOT EXISTS import_calls AS SELECT ${columnList} FROM calls WITH NO DATA;
   TRUNCATE import_calls`;
 
+/** A column as the upsert compares it: json has no equality, so the payload compares as the text it is. */
+const comparable = (expression: string, column: string) => (column === 'payload' ? `${expression}::text` : expression);
+
 const UPSERT = `
   INSERT INTO calls (account_id, ${columnList})
   SELECT $1, ${columnList} FROM import_calls
@@ -54,7 +57,7 @@ const UPSERT = `
          -- A leg that names another parent, or none, now leaves the old one (linkLegs links it anew).
          parent_id = CASE WHEN calls.parent_external_id = EXCLUDED.parent_external_id THEN calls.parent_id END,
          revision = calls.revision + 1, updated_at = now()
-   WHERE (${CALL_DATA_COLUMNS.map((c) => `calls."${c}"`).join(', ')}) IS DISTINCT FROM (${CALL_DATA_COLUMNS.map((c) => `EXCLUDED."${c}"`).join(', ')})
+   WHERE (${CALL_DATA_COLUMNS.map((c) => comparable(`calls."${c}"`, c)).join(', ')}) IS DISTINCT FROM (${CALL_DATA_COLUMNS.map((c) => comparable(`EXCLUDED."${c}"`, c)).join(', ')})
   RETURNING id::text AS id, external_id, (xmax = 0) AS inserted`;
 
 /** `n` ids of `sequence`, for rows that COPY writes (COPY returns no generated ids). */
@@ -76,12 +79,13 @@ function rounds(items: BatchItem[]): BatchItem[][] {
   return out;
 }
 
-/** A call's data columns as COPY text, without the line's end. */
-const callText = (call: NormalizedCall) => copyFields(CALL_DATA_COLUMNS.map((column) => call.call[column]));
-
-/** The item with its COPY text made now. */
-export function staged(position: number, call: NormalizedCall): BatchItem {
-  const text = callText(call);
+/**
+ * The item with its COPY text made now (its data columns, without the line's end). The payload
+ * is `recordText` when given, the record's JSON as the input wrote it: kept as written, and
+ * not serialised again.
+ */
+export function staged(position: number, call: NormalizedCall, recordText?: string): BatchItem {
+  const text = copyFields(CALL_DATA_COLUMNS.map((column) => (column === 'payload' && recordText !== undefined ? recordText : call.call[column])));
   // The original record is in the text now: batches in flight need not hold it twice.
   return { position, call: { ...call, call: { ...call.call, payload: null } }, text };
 }
