@@ -171,6 +171,44 @@ export function poolDriver(pool: pg.Pool, preparedStatements: number): SqlDriver
   };
 }
 
+/** A session whose transactions are savepoints of the transaction `tx` is in: they commit only with it. */
+export function savepointSession(tx: SqlExecutor): SqlSession {
+  let next = 0;
+  return {
+    ...tx,
+    transaction: async (work) => {
+      const name = `unit_${next++}`;
+      await tx.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await work(tx);
+        await tx.exec(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (error) {
+        await tx.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw error;
+      }
+    },
+  };
+}
+
+class RolledBack<T> extends Error {
+  constructor(readonly result: T) {
+    super('rolled back');
+  }
+}
+
+/** Runs `work` in a transaction that is rolled back once it is done (a dry run), and gives what `work` gave. */
+export async function rolledBack<T>(sql: SqlSession, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  try {
+    return await sql.transaction(async (tx) => {
+      throw new RolledBack(await work(tx));
+    });
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result as T;
+    throw error;
+  }
+}
+
 /** Reports each statement before it runs: tests and benchmarks count and inspect them. */
 export type QueryObserver = (query: string, params: readonly unknown[]) => void;
 

@@ -1,4 +1,4 @@
-import type { SqlDriver, SqlExecutor, SqlSession } from '../db/sql-driver.js';
+import { rolledBack, savepointSession, type SqlDriver, type SqlSession } from '../db/sql-driver.js';
 import { callfire } from './formats/callfire.js';
 import { freeclimb } from './formats/freeclimb.js';
 import { jambonz } from './formats/jambonz.js';
@@ -8,7 +8,7 @@ import { RecordError, text, type NormalizeOptions } from './normalize.js';
 import { readRecords } from './read.js';
 import type { Format } from './record.js';
 import { statisticsKeeper } from './statistics.js';
-import { linkLegs, rolledBack, staged, writeBatch, type BatchItem, type Outcome } from './writer.js';
+import { linkLegs, staged, writeBatch, type BatchItem, type Outcome } from './writer.js';
 
 export const FORMATS = { freeclimb, restcomm, pbx, callfire, jambonz } as const satisfies Record<string, Format>;
 export type FormatName = keyof typeof FORMATS;
@@ -32,7 +32,7 @@ export interface ImportSummary {
 export interface ImportOptions extends NormalizeOptions {
   format: FormatName;
   accountId: string;
-  /** Do everything but keep nothing: each batch is rolled back. */
+  /** Do everything but keep nothing: the whole import is rolled back at its end. */
   dryRun?: boolean;
   /** Records written per transaction. @default DEFAULT_BATCH_SIZE */
   batchSize?: number;
@@ -68,27 +68,7 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
   // A dry run writes its batches one after the other into one transaction, each in a savepoint,
   // and rolls it all back at the end: a batch then meets the calls that earlier batches wrote, as
   // in a real import, and the counts are the real import's.
-  return rolledBack(sql, (tx) => importInto(savepoints(tx), input, { ...options, lanes: 1 }, false));
-}
-
-/** A session whose transactions are savepoints of the transaction `tx` is in. */
-function savepoints(tx: SqlExecutor): SqlSession {
-  let next = 0;
-  return {
-    ...tx,
-    transaction: async (work) => {
-      const name = `batch_${next++}`;
-      await tx.exec(`SAVEPOINT ${name}`);
-      try {
-        const result = await work(tx);
-        await tx.exec(`RELEASE SAVEPOINT ${name}`);
-        return result;
-      } catch (error) {
-        await tx.exec(`ROLLBACK TO SAVEPOINT ${name}`);
-        throw error;
-      }
-    },
-  };
+  return rolledBack(sql, (tx) => importInto(savepointSession(tx), input, { ...options, lanes: 1 }, false));
 }
 
 /** The import proper; `keep` is false in a dry run, whose caller rolls back what it wrote. */

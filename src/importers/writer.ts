@@ -1,4 +1,4 @@
-import { copyFields, copyLine, copyValue, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
+import { copyFields, copyLine, copyValue, rolledBack, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
 import { arrayLiteral } from '../db/read/sql.js';
 import type { Columns, NormalizedCall } from './record.js';
 
@@ -215,24 +215,6 @@ async function writeItems(tx: SqlExecutor, accountId: string, items: BatchItem[]
     await writeChildren(tx, accountId, changed, replaced);
   }
   return outcomes;
-}
-
-class RolledBack<T> extends Error {
-  constructor(readonly result: T) {
-    super('rolled back');
-  }
-}
-
-/** Runs `work` in a transaction that is rolled back once it is done (a dry run), and gives what `work` gave. */
-export async function rolledBack<T>(sql: SqlSession, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-  try {
-    return await sql.transaction(async (tx) => {
-      throw new RolledBack(await work(tx));
-    });
-  } catch (error) {
-    if (error instanceof RolledBack) return error.result as T;
-    throw error;
-  }
 }
 
 /**
