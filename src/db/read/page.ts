@@ -74,33 +74,54 @@ function pageLimit(limit: number): string {
   return String(limit);
 }
 
-/**
- * The select-list of one page: `rows` (JSON array), and `total` / `behind` when asked. `extra`
- * narrows the list further (a parent key in batched pages).
- */
-function pageColumns(request: PageRequest, params: SqlParams, extra: string[]): string {
+/** What a page reads, however its rows are then rendered. */
+export type PageScanRequest = Omit<PageRequest, 'selection' | 'withCursors'>;
+
+/** One page of rows as SQL pieces on the entity's alias; `extra` narrows it further (a parent key in nested pages). */
+export interface PageScan {
+  /** The rows in the direction of travel, with this select-list, up to the request's limit or `limit`. */
+  rows(select: string, limit?: number): string;
+  /** The order of travel, on the entity's alias. */
+  orderBy: string;
+  /** The order of the list, which a backward page travels against. */
+  listOrderBy: string;
+  /** The count of the whole list (NULL when not asked for). */
+  total: string;
+  /** Whether rows exist on the other side of the cursor. */
+  behind: string;
+}
+
+export function pageScan(request: PageScanRequest, params: SqlParams, extra: string[]): PageScan {
   const { entity, order } = request;
   const a = entity.alias;
   const descending = request.descending !== request.backward;
-  const direction = descending ? 'DESC' : 'ASC';
-  const orderBy = `${order.column} ${direction}, ${a}.id ${direction}`;
+  const orderOf = (direction: string) => `${order.column} ${direction}, ${a}.id ${direction}`;
+  const orderBy = orderOf(descending ? 'DESC' : 'ASC');
   const base = [...extra, ...request.where(params)];
   const cursorCondition = request.cursor ? beyond(order, `${a}.id`, request.cursor, descending, params) : undefined;
   const scan = and(cursorCondition ? [...base, cursorCondition] : base);
-  const columns = [
-    `(SELECT COALESCE(json_agg(r ORDER BY ${orderBy}), '[]'::json)
-        FROM (SELECT * FROM ${entity.table} ${a} WHERE ${scan} ORDER BY ${orderBy} LIMIT ${pageLimit(request.limit)}) ${a}
-        CROSS JOIN LATERAL (SELECT ${selectList(entity, request.selection, params)}${request.withCursors ? `, ${order.text} AS "_cursor"` : ''}) r) AS rows`,
-  ];
-  columns.push(request.withTotal ? `(SELECT count(*)::int FROM ${entity.table} ${a} WHERE ${and(base)}) AS total` : 'NULL::int AS total');
-  columns.push(
-    request.cursor
-      ? `${behind(order, `${a}.id`, request.cursor, descending, params)
+  return {
+    rows: (select, limit = request.limit) => `SELECT ${select} FROM ${entity.table} ${a} WHERE ${scan} ORDER BY ${orderBy} LIMIT ${pageLimit(limit)}`,
+    orderBy,
+    listOrderBy: orderOf(request.descending ? 'DESC' : 'ASC'),
+    total: request.withTotal ? `(SELECT count(*)::int FROM ${entity.table} ${a} WHERE ${and(base)})` : 'NULL::int',
+    behind: request.cursor
+      ? behind(order, `${a}.id`, request.cursor, descending, params)
           .map((condition) => `EXISTS (SELECT 1 FROM ${entity.table} ${a} WHERE ${and([...base, condition])})`)
-          .join(' OR ')} AS behind`
-      : 'FALSE AS behind',
-  );
-  return columns.join(',\n');
+          .join(' OR ')
+      : 'FALSE',
+  };
+}
+
+/** The select-list of one page: `rows` (JSON array), `total` and `behind`. */
+function pageColumns(request: PageRequest, params: SqlParams, extra: string[]): string {
+  const scan = pageScan(request, params, extra);
+  const { entity, order } = request;
+  return `(SELECT COALESCE(json_agg(r ORDER BY ${scan.orderBy}), '[]'::json)
+        FROM (${scan.rows('*')}) ${entity.alias}
+        CROSS JOIN LATERAL (SELECT ${selectList(entity, request.selection, params)}${request.withCursors ? `, ${order.text} AS "_cursor"` : ''}) r) AS rows,
+    ${scan.total} AS total,
+    ${scan.behind} AS behind`;
 }
 
 /** One statement: the page, its total count when asked, and whether rows lie behind the cursor. */
@@ -133,6 +154,15 @@ export function nestedPage(request: PageRequest, keyColumn: string, outerKey: st
     FROM (SELECT ${outerKey} AS key) k CROSS JOIN LATERAL (SELECT ${pageColumns(request, params, [`${keyColumn} = k.key`])}) p)`;
 }
 
+/**
+ * The rows of `entity` whose `keyColumn` is the parent's key, as a FROM item on the entity's alias.
+ */
+export function correlated(entity: Entity, keyColumn: string, outerKey: string, where: (params: SqlParams) => string[], params: SqlParams): string {
+  const a = entity.alias;
+  return `(SELECT ${outerKey} AS key) k
+    CROSS JOIN LATERAL (SELECT * FROM ${entity.table} ${a} WHERE ${and([`${keyColumn} = k.key`, ...where(params)])}) ${a}`;
+}
+
 /** Every row whose `keyColumn` is the parent's key, as a JSON array in `orderBy` order. */
 export function nestedRows(
   entity: Entity,
@@ -143,18 +173,14 @@ export function nestedRows(
   params: SqlParams,
   orderBy = `${entity.alias}.id`,
 ): string {
-  const a = entity.alias;
   return `(SELECT COALESCE(json_agg(r ORDER BY ${orderBy}), '[]'::json)
-    FROM (SELECT ${outerKey} AS key) k
-    CROSS JOIN LATERAL (SELECT * FROM ${entity.table} ${a} WHERE ${and([`${keyColumn} = k.key`, ...where(params)])}) ${a}
+    FROM ${correlated(entity, keyColumn, outerKey, where, params)}
     CROSS JOIN LATERAL (SELECT ${selectList(entity, selection, params)}) r)`;
 }
 
 /** The one row whose id is the parent's key, or null. */
 export function nestedRow(entity: Entity, outerKey: string, where: (params: SqlParams) => string[], selection: Selection, params: SqlParams): string {
-  const a = entity.alias;
   return `(SELECT row_to_json(r)
-    FROM (SELECT ${outerKey} AS key) k
-    CROSS JOIN LATERAL (SELECT * FROM ${entity.table} ${a} WHERE ${and([`${a}.id = k.key`, ...where(params)])}) ${a}
+    FROM ${correlated(entity, `${entity.alias}.id`, outerKey, where, params)}
     CROSS JOIN LATERAL (SELECT ${selectList(entity, selection, params)}) r)`;
 }
