@@ -61,6 +61,16 @@ const environmentSchema = z.object({
   REDIS_URL: z.string().min(1).optional(),
   /** Seconds a verified API key is remembered; a revocation elsewhere takes up to this long. @default 10 */
   API_KEY_CACHE_SECONDS: z.coerce.number().min(0).default(10),
+  /**
+   * Let PostgreSQL write the whole response of a query it can answer in one statement (calls,
+   * nodes and their relations), instead of executing it field by field. @default true
+   */
+  SQL_RESPONSES: booleanFromEnv.default(true),
+  /**
+   * Execute operations compiled by graphql-jit; false runs graphql-js, the reference
+   * implementation (graphql-jit orders the fields of some fragments differently). @default true
+   */
+  GRAPHQL_JIT: booleanFromEnv.default(true),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -92,6 +102,8 @@ export interface Config {
   limits: Limits;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   production: boolean;
+  sqlResponses: boolean;
+  graphqlJit: boolean;
 }
 
 /** Reads the environment once; every failure is reported together. */
@@ -122,5 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
+    sqlResponses: e.SQL_RESPONSES,
+    graphqlJit: e.GRAPHQL_JIT,
   };
 }

@@ -366,9 +366,9 @@ describe('the call graph', () => {
 
     it('counts the total only when totalCount is selected', async () => {
       const without = await test.recordQueries(() => test.gql(PAGE, { first: 5 }));
-      expect(without.queries.join('\n')).not.toContain('count(*)');
+      expect(without.queries.join('\n')).not.toContain('count(*)::int');
       const withTotal = await test.recordQueries(() => test.gql(`{ calls(first: 5, filter: { status: { in: [BUSY] } }) { totalCount } }`));
-      expect(withTotal.queries.join('\n')).toContain('count(*)');
+      expect(withTotal.queries.join('\n')).toContain('count(*)::int');
       expect(withTotal.result.data!.calls.totalCount).toBe((await sqlIds(`status = 'BUSY'`)).length);
     });
   });
@@ -434,7 +434,7 @@ describe('scoped to one account', () => {
     }
     for (const { statements } of [first, deep]) {
       const plan = await test.explain(statements[0]!);
-      expect(plan).toMatch(/Index (Only )?Scan Backward using calls_account_id_start_time_id_status_direction_idx on calls c\b/);
+      expect(plan).toMatch(/Index (Only )?Scan Backward using calls_account_id_start_time_id_status_direction_idx on calls c(_\d+)?\b/);
       expect(plan).not.toMatch(/->\s+Sort\b/);
     }
     expect(deep.statements[0]!.query).toContain('(c.start_time, c.id) < ($');

@@ -4,6 +4,13 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.js';
 
+/** The scopes a request's API key grants, by the names fields' `authScopes` use. */
+export const grantedScopes = (ctx: Context) => ({
+  read: ctx.credentials.scopes.has('READ'),
+  write: ctx.credentials.scopes.has('WRITE'),
+  admin: ctx.credentials.scopes.has('ADMIN'),
+});
+
 export const builder = new SchemaBuilder<{
   Context: Context;
   AuthScopes: { read: boolean; write: boolean; admin: boolean };
@@ -18,11 +25,7 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [ScopeAuthPlugin, RelayPlugin],
   scopeAuth: {
-    authScopes: (ctx) => ({
-      read: ctx.credentials.scopes.has('READ'),
-      write: ctx.credentials.scopes.has('WRITE'),
-      admin: ctx.credentials.scopes.has('ADMIN'),
-    }),
+    authScopes: grantedScopes,
     unauthorizedError: (_parent, _ctx, info) =>
       new GraphQLError(`This API key may not use ${info.parentType.name}.${info.fieldName}: it lacks the scope it needs.`, {
         extensions: { code: 'FORBIDDEN' },

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { useCompiledExecution } from './jit.js';
 import { useApiKeys, useBodyLimit, useCostLimit } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
+import { useSqlResponses } from './sql-responses.js';
 
 export interface AppOptions {
   config: Config;
@@ -63,7 +64,8 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
       maxDepthPlugin({ n: limits.maxDepth, exposeLimits: true, flattenFragments: true }),
       maxAliasesPlugin({ n: limits.maxAliases, exposeLimits: true }),
       useCostLimit(limits.maxCost, { defaultPageSize: config.pages.defaultSize, listSize: LIST_SIZE_ESTIMATE }),
-      useCompiledExecution(schema),
+      ...(config.sqlResponses ? [useSqlResponses(logger)] : []),
+      ...(config.graphqlJit ? [useCompiledExecution(schema)] : []),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

@@ -1,10 +1,14 @@
 import type { CallFireResult } from '../../db/generated/enums.js';
+import { callEntity } from '../../db/read/calls.js';
+import { callRecordEntity } from '../../db/read/call-records.js';
 import { nestedRows } from '../../db/read/page.js';
+import { renderedRow, renderedRows } from '../../db/read/response.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import { builder } from '../builder.js';
 import { nodeOptions } from './node-id.js';
 import { scoped, type Row } from '../loaders.js';
 import { preloaded, preloadRelation, selectionOf } from '../preload.js';
+import { renderEntity, renderField } from '../sql-response.js';
 import { CallRef, loadCall } from './call.js';
 import { CallFireResultEnum } from './enums.js';
 import { RecordingRef, type RecordingRow } from './recording.js';
@@ -77,3 +81,14 @@ preloadRelation('CallRecord', 'recordings', (ctx, relation) => {
     },
   };
 });
+
+/* The same fields written in SQL (sql-response.ts), for operations answered by one statement. */
+renderEntity('CallRecord', callRecordEntity);
+
+renderField('CallRecord', 'recordings', (renderer, field) =>
+  renderedRows(recordingEntity, 'rec.call_record_id', 'cr.id', scoped(renderer.ctx, recordingEntity), renderer.params, 'rec.id', renderer.object('Recording', field.nodes)),
+);
+
+renderField('CallRecord', 'call', (renderer, field) =>
+  renderedRow(callEntity, 'cr.call_id', scoped(renderer.ctx, callEntity), renderer.params, renderer.object('Call', field.nodes)),
+);

@@ -12,6 +12,7 @@ import type {
 import { callEntity } from '../../db/read/calls.js';
 import { callRecordEntity } from '../../db/read/call-records.js';
 import { nestedPage, nestedRow, nestedRows, type PageRows } from '../../db/read/page.js';
+import { renderedRow, renderedRows } from '../../db/read/response.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import { UserInputError } from '../../errors.js';
 import { builder } from '../builder.js';
@@ -19,6 +20,7 @@ import { planPage, toConnection, type ConnectionArgs } from '../connection.js';
 import type { Context } from '../context.js';
 import { loadPage, rowById, scoped, type Row } from '../loaders.js';
 import { preloaded, preloadRelation, selectionOf } from '../preload.js';
+import { renderEntity, renderField, type ListPage } from '../sql-response.js';
 import type { FieldInfo } from '../selection.js';
 import { CallFilter, callFilterWhere, CallOrder, callOrderSpec, callPageRequest } from './call-filter.js';
 import { CallRecordRef, type CallRecordRow } from './call-record.js';
@@ -34,7 +36,7 @@ import {
 } from './enums.js';
 import { connectionType, pageArgs } from './lists.js';
 import { decodeNodeId, nodeOptions } from './node-id.js';
-import { planRecordings, RecordingConnection, recordingPageRequest, RecordingOrder, type RecordingRow } from './recording.js';
+import { planRecordings, RecordingConnection, recordingListPage, recordingPageRequest, RecordingOrder, type RecordingRow } from './recording.js';
 
 type Nullable<T> = T | null;
 
@@ -140,11 +142,30 @@ type CallOrderValue = Parameters<typeof callOrderSpec>[0];
 const ATTEMPT_ORDER = callRecordEntity.orders.ATTEMPT!.column;
 const CALL_RECORDINGS_ORDER = { field: 'RECORDED_AT', direction: 'ASC' } as const;
 
+type CallListArgs = ConnectionArgs & { orderBy?: CallOrderValue | null };
+
 /** A call's legs: earliest first unless ordered otherwise. */
-function planLegs(ctx: Context, args: ConnectionArgs & { orderBy?: CallOrderValue | null }) {
+function planLegs(ctx: Context, args: CallListArgs) {
   const order = callOrderSpec(args.orderBy ?? { field: 'START_TIME', direction: 'ASC' });
   return { order, plan: planPage(args, ctx.pages, 'legs', order.name) };
 }
+
+/** The calls list: newest first unless ordered otherwise. */
+function planCalls(ctx: Context, args: CallListArgs) {
+  const order = callOrderSpec(args.orderBy ?? { field: 'START_TIME', direction: 'DESC' });
+  return { order, plan: planPage(args, ctx.pages, 'calls', order.name) };
+}
+
+/** A page of a list of calls, for its rendering in SQL. */
+const callListPage = (list: string, planned: ReturnType<typeof planCalls>, where: ListPage['where']): ListPage => ({
+  entity: callEntity,
+  list,
+  orderName: planned.order.name,
+  order: planned.order.column,
+  descending: planned.order.descending,
+  plan: planned.plan,
+  where,
+});
 
 /** The call with this id, as the operation selects it; null when it is not visible. */
 export const loadCall = (ctx: Context, info: FieldInfo, id: string) => rowById<CallRow>(ctx, callEntity, selectionOf(ctx, info, 'Call')).load(id);
@@ -302,8 +323,7 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: CallOrder, required: false, description: 'Default: START_TIME descending.' }),
     },
     resolve: async (_root, args, ctx, info) => {
-      const order = callOrderSpec(args.orderBy ?? { field: 'START_TIME', direction: 'DESC' });
-      const plan = planPage(args, ctx.pages, 'calls', order.name);
+      const { order, plan } = planCalls(ctx, args);
       const page = await loadPage<CallRow>(ctx, { ...callPageRequest(ctx, info, plan, order), where: callFilterWhere(args.filter) });
       return toConnection(page, plan, 'calls', order.name);
     },
@@ -361,3 +381,40 @@ preloadRelation('Call', 'recordings', (ctx, relation) => {
     column: { property: relation.property, sql: (params) => nestedPage(request, 'rec.call_id', 'c.id', params) },
   };
 });
+
+/* The same fields written in SQL (sql-response.ts), for operations answered by one statement. */
+renderEntity('Call', callEntity);
+
+renderField('Query', 'call', (renderer, field) => {
+  const id = decodeNodeId(field.args.id as string, 'Call', 'id');
+  if (!id) return 'NULL::json';
+  return renderedRow(callEntity, renderer.params.add(id, 'bigint'), scoped(renderer.ctx, callEntity), renderer.params, renderer.object('Call', field.nodes));
+});
+
+renderField('Query', 'calls', (renderer, field) => {
+  const { ctx } = renderer;
+  const args = field.args as CallListArgs & { filter?: Parameters<typeof callFilterWhere>[0] };
+  return renderer.connection(field, callListPage('calls', planCalls(ctx, args), scoped(ctx, callEntity, callFilterWhere(args.filter))));
+});
+
+renderField('Call', 'legs', (renderer, field) =>
+  renderer.connection(field, callListPage('legs', planLegs(renderer.ctx, field.args), scoped(renderer.ctx, callEntity)), {
+    keyColumn: 'c.parent_id',
+    outerKey: 'c.id',
+  }),
+);
+
+renderField('Call', 'parent', (renderer, field) =>
+  renderedRow(callEntity, 'c.parent_id', scoped(renderer.ctx, callEntity), renderer.params, renderer.object('Call', field.nodes)),
+);
+
+renderField('Call', 'records', (renderer, field) =>
+  renderedRows(callRecordEntity, 'cr.call_id', 'c.id', scoped(renderer.ctx, callRecordEntity), renderer.params, ATTEMPT_ORDER, renderer.object('CallRecord', field.nodes)),
+);
+
+renderField('Call', 'recordings', (renderer, field) =>
+  renderer.connection(field, recordingListPage(renderer.ctx, 'call-recordings', field.args, CALL_RECORDINGS_ORDER, scoped(renderer.ctx, recordingEntity)), {
+    keyColumn: 'rec.call_id',
+    outerKey: 'c.id',
+  }),
+);

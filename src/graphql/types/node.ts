@@ -3,11 +3,13 @@ import { callEntity } from '../../db/read/calls.js';
 import { callRecordEntity } from '../../db/read/call-records.js';
 import type { Entity } from '../../db/read/entity.js';
 import { recordingEntity } from '../../db/read/recordings.js';
+import { renderedByIds, renderedRow } from '../../db/read/response.js';
 import { UserInputError } from '../../errors.js';
 import { builder, type AppTypes } from '../builder.js';
 import type { Context } from '../context.js';
-import { rowById } from '../loaders.js';
+import { rowById, scoped } from '../loaders.js';
 import { selectionOf } from '../preload.js';
+import { renderField, type RenderedField, type Renderer } from '../sql-response.js';
 import type { FieldInfo } from '../selection.js';
 import { CallRef } from './call.js';
 import { CallRecordRef } from './call-record.js';
@@ -65,3 +67,25 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+/* The same fields written in SQL (sql-response.ts), for operations answered by one statement. */
+function renderNodes(renderer: Renderer, field: RenderedField, globalIds: readonly string[], argumentOf: (index: number) => string): string {
+  const ids = globalIds.map((globalId, index) => parseNodeId(globalId, argumentOf(index)));
+  const render = Object.fromEntries(
+    Object.entries(NODE_TYPES)
+      .filter(([typename]) => ids.some((id) => id.typename === typename))
+      .map(([typename, type]) => [
+        typename,
+        (idColumn: string) => renderedRow(type.entity, idColumn, scoped(renderer.ctx, type.entity), renderer.params, renderer.object(typename, field.nodes)),
+      ]),
+  );
+  return renderedByIds(ids, renderer.params, render);
+}
+
+renderField('Query', 'node', (renderer, field) => `(${renderNodes(renderer, field, [field.args.id as string], () => 'id')})->0`);
+
+renderField('Query', 'nodes', (renderer, field) => {
+  const ids = field.args.ids as string[];
+  if (ids.length > MAX_NODES) throw new UserInputError(`ids: at most ${MAX_NODES} ids per request; got ${ids.length}.`, { argument: 'ids' });
+  return renderNodes(renderer, field, ids, (index) => `ids[${index}]`);
+});

@@ -2,13 +2,16 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { callRecordEntity } from '../../db/read/call-records.js';
 import { compareDates, compareNumbers, rangeConditions, stringConditions, type RangeFilter, type StringFilter as StringFilterValue } from '../../db/read/filters.js';
 import type { PageRequest } from '../../db/read/page.js';
+import { renderedRow } from '../../db/read/response.js';
+import { callEntity } from '../../db/read/calls.js';
 import { recordingEntity } from '../../db/read/recordings.js';
 import type { SqlParams } from '../../db/read/sql.js';
 import { builder } from '../builder.js';
 import { cursorsSelected, planPage, toConnection, type ConnectionArgs } from '../connection.js';
 import type { Context } from '../context.js';
-import { loadPage, rowById, type Row } from '../loaders.js';
+import { loadPage, rowById, scoped, type Row } from '../loaders.js';
 import { selectionOf } from '../preload.js';
+import { renderEntity, renderField, type ListPage } from '../sql-response.js';
 import { selectedFields, type FieldInfo } from '../selection.js';
 import { CallRef, loadCall } from './call.js';
 import { CallRecordRef, type CallRecordRow } from './call-record.js';
@@ -107,6 +110,12 @@ export function planRecordings(ctx: Context, list: string, args: RecordingPageAr
   return { order, orderName, plan: planPage(args, ctx.pages, list, orderName) };
 }
 
+/** A page of a list of recordings, for its rendering in SQL. */
+export function recordingListPage(ctx: Context, list: string, args: RecordingPageArgs, fallback: RecordingOrderValue, where: ListPage['where']): ListPage {
+  const { order, orderName, plan } = planRecordings(ctx, list, args, fallback);
+  return { entity: recordingEntity, list, orderName, order: recordingEntity.orders[order.field]!, descending: order.direction === 'DESC', plan, where };
+}
+
 export function recordingPageRequest(ctx: Context, info: FieldInfo, list: string, args: RecordingPageArgs, fallback: RecordingOrderValue) {
   const { order, orderName, plan } = planRecordings(ctx, list, args, fallback);
   const request: Omit<PageRequest, 'where'> = {
@@ -138,4 +147,21 @@ builder.queryField('recordings', (t) =>
       return toConnection(page, plan, 'recordings', orderName);
     },
   }),
+);
+
+/* The same fields written in SQL (sql-response.ts), for operations answered by one statement. */
+renderEntity('Recording', recordingEntity);
+
+renderField('Query', 'recordings', (renderer, field) => {
+  const args = field.args as RecordingPageArgs & { filter?: RecordingFilterInput | null };
+  const where = scoped(renderer.ctx, recordingEntity, recordingFilterWhere(args.filter));
+  return renderer.connection(field, recordingListPage(renderer.ctx, 'recordings', args, { field: 'RECORDED_AT', direction: 'DESC' }, where));
+});
+
+renderField('Recording', 'call', (renderer, field) =>
+  renderedRow(callEntity, 'rec.call_id', scoped(renderer.ctx, callEntity), renderer.params, renderer.object('Call', field.nodes)),
+);
+
+renderField('Recording', 'callRecord', (renderer, field) =>
+  renderedRow(callRecordEntity, 'rec.call_record_id', scoped(renderer.ctx, callRecordEntity), renderer.params, renderer.object('CallRecord', field.nodes)),
 );
