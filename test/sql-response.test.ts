@@ -179,6 +179,8 @@ describe('responses written in SQL', () => {
       [`{ calls(first: 1, after: "bogus") { nodes { id } } }`],
       [`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: ['not-an-id'] }],
       [`{ calls(first: 1) { nodes { legs(first: 1, after: "bogus") { nodes { id } } } } }`],
+      // Nothing to read: a statement would only cost a round trip.
+      [`{ __typename }`],
     ];
     for (const [query, variables] of cases) {
       const { written } = await compare(query, variables, compiled);

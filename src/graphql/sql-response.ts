@@ -157,9 +157,10 @@ export class Renderer {
 
   /** The JSON of the operation's root fields, as `{"data": …}`'s value. */
   root(type: GraphQLObjectType, operation: OperationDefinitionNode): string {
-    const entries = [...collectFields(this.schema, this.fragments, this.variables, type, operation.selectionSet)].map(
-      ([key, nodes]) => [key, this.field(type, nodes, {})] as const,
-    );
+    const fields = [...collectFields(this.schema, this.fragments, this.variables, type, operation.selectionSet)];
+    // An operation that reads no table (`{ __typename }`, a client's ping) costs no round trip.
+    if (fields.every(([, nodes]) => nodes[0]!.name.value === '__typename')) throw new NotRendered('nothing to read');
+    const entries = fields.map(([key, nodes]) => [key, this.field(type, nodes, {})] as const);
     const object = jsonObject(entries);
     if (!object) throw new NotRendered('too many root fields');
     return object;
