@@ -232,13 +232,17 @@ for (const row of of('W1').filter((r) => r.connections === connectionCounts[0]))
 }
 const errors = rows.reduce((sum, row) => sum + row.runs.cdrql.errors + row.runs.floor.errors, 0);
 lines.push(`- Errors under load (non-2xx, timeouts, answers that differ from the checked one): ${errors}: ${check(errors === 0)}`);
-const growth = Math.max(...rows.map((row) => row.runs.cdrql.rssGrowth));
+const growths = rows.map((row) => row.runs.cdrql.rssGrowth);
 const third = Math.max(1, Math.floor(wholeRunSamples.length / 3));
 const peakOf = (samples: number[]) => Math.max(...samples);
 const wholeGrowth = peakOf(wholeRunSamples.slice(-third)) / peakOf(wholeRunSamples.slice(0, third));
-lines.push(`- cdrql RSS, last third of a run over its first third, at worst ${growth.toFixed(2)} (flat: ≤ 1.05): ${check(growth <= 1.05)}`);
 lines.push(
-  `- cdrql RSS over the whole run: peak ${mb(peakOf(wholeRunSamples))} MB; peak of the last third over that of the first ${wholeGrowth.toFixed(2)} (flat: ≤ 1.05): ${check(wholeGrowth <= 1.05)}`,
+  `- cdrql RSS across the whole run: peak ${mb(peakOf(wholeRunSamples))} MB; peak of the last third over that of the first ${wholeGrowth.toFixed(2)} (flat: ≤ 1.05): ${check(wholeGrowth <= 1.05)}`,
+);
+// A 12 s run holds a few of V8's grow-and-collect cycles: its thirds compare where those cycles
+// happen to fall (the ratio swings below 1 as often as above), not whether memory grows.
+lines.push(
+  `- For information, within each 12 s run: mean RSS of its last third over its first, ${Math.min(...growths).toFixed(2)} to ${Math.max(...growths).toFixed(2)} (moves both ways with V8's heap sizing; growth is judged across the whole run)`,
 );
 if (cold) {
   lines.push(`- Cold start of \`npm start\` on a fresh embedded database, to its first answered query: ${cold.first.toFixed(1)} s (target < 15 s): ${check(cold.first < 15)}; restart ${cold.restart.toFixed(1)} s (target < 3 s): ${check(cold.restart < 3)}`);
