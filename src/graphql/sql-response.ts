@@ -147,12 +147,7 @@ export class Renderer {
    */
   object(typeName: string, nodes: readonly FieldNode[], own: Record<string, (field: RenderedField) => string> = {}): string {
     const type = this.objectType(typeName);
-    const entries = [...collectSubfields(this.schema, this.fragments, this.variables, type, nodes)].map(
-      ([key, fieldNodes]) => [key, this.field(type, fieldNodes, own)] as const,
-    );
-    const object = jsonObject(entries);
-    if (!object) throw new NotRendered(`${typeName}: too many fields for one object`);
-    return object;
+    return this.jsonOf(type, collectSubfields(this.schema, this.fragments, this.variables, type, nodes), own);
   }
 
   /** The JSON of the operation's root fields, as `{"data": …}`'s value. */
@@ -160,9 +155,13 @@ export class Renderer {
     const fields = [...collectFields(this.schema, this.fragments, this.variables, type, operation.selectionSet)];
     // An operation that reads no table (`{ __typename }`, a client's ping) costs no round trip.
     if (fields.every(([, nodes]) => nodes[0]!.name.value === '__typename')) throw new NotRendered('nothing to read');
-    const entries = fields.map(([key, nodes]) => [key, this.field(type, nodes, {})] as const);
-    const object = jsonObject(entries);
-    if (!object) throw new NotRendered('too many root fields');
+    return this.jsonOf(type, fields, {});
+  }
+
+  /** The JSON object of `type` with these fields, keyed by response key. */
+  private jsonOf(type: GraphQLObjectType, fields: Iterable<[string, readonly FieldNode[]]>, own: Record<string, (field: RenderedField) => string>): string {
+    const object = jsonObject([...fields].map(([key, nodes]) => [key, this.field(type, nodes, own)] as const));
+    if (!object) throw new NotRendered(`${type.name}: too many fields for one object`);
     return object;
   }
 

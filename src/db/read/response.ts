@@ -24,7 +24,7 @@ export function jsonObject(entries: ReadonlyArray<readonly [key: string, value: 
 }
 
 /** base64 of `Type:id`, as Pothos' encodeGlobalID writes it; short enough that encode() breaks no line. */
-export const globalId = (typename: string, idColumn: string) => `encode(convert_to(${literal(`${typename}`)} || ':' || ${idColumn}, 'UTF8'), 'base64')`;
+export const globalId = (typename: string, idColumn: string) => `encode(convert_to(${literal(typename)} || ':' || ${idColumn}, 'UTF8'), 'base64')`;
 
 /**
  * connection.ts's encodeCursor: base64url without padding of `[list, order, value, id]`. translate()
