@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 const workload = (file: string) => readFileSync(new URL(`../bench/workloads/${file}`, import.meta.url), 'utf8');
 
 /** A statement that writes a whole response (src/graphql/sql-response.ts). */
-const RENDERED = /AS data$/;
+const RENDERED = /AS response$/;
 
 /*
  * Every operation here runs on two servers over one database: one that lets PostgreSQL write the

@@ -18,17 +18,16 @@ export function useSqlResponses(logger: Logger): Plugin {
       const ctx = args.contextValue as Context;
       const statement = renderOperation(ctx, args.schema, args.document, args.operationName, args.variableValues);
       if (!statement) return;
-      let data: string;
+      let text: string;
       try {
-        data = (await queryOne<{ data: string }>(ctx.db, statement)).data;
+        text = (await queryOne<{ response: string }>(ctx.db, statement)).response;
       } catch (error) {
         logger.warn(`a statement rendering a response failed, running the operation field by field: ${(error as Error).message}`);
         return;
       }
-      const text = `{"data":${data}}`;
       const result: ExecutionResult & { stringify: () => string } = {
         get data() {
-          return JSON.parse(data) as Record<string, unknown>;
+          return (JSON.parse(text) as { data: Record<string, unknown> }).data;
         },
         stringify: () => text,
       };
