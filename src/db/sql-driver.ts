@@ -14,10 +14,10 @@ export interface SqlExecutor {
   exec(script: string): Promise<void>;
   /**
    * Loads rows with `COPY target FROM …`, `target` being a table and its column list and `rows`
-   * COPY text (see copyLine): for bulk loads, where PostgreSQL reads COPY text far faster than
-   * it parses the same rows out of a JSON or array parameter.
+   * COPY text (see copyLine), as a string or UTF-8 bytes: for bulk loads, where PostgreSQL reads
+   * COPY text far faster than it parses the same rows out of a JSON or array parameter.
    */
-  copyFrom(target: string, rows: string): Promise<void>;
+  copyFrom(target: string, rows: string | Buffer<ArrayBuffer>): Promise<void>;
 }
 
 export interface SqlSession extends SqlExecutor {
@@ -110,7 +110,7 @@ export class StatementNames {
   }
 }
 
-async function copyOver(client: pg.PoolClient, target: string, rows: string): Promise<void> {
+async function copyOver(client: pg.PoolClient, target: string, rows: string | Buffer<ArrayBuffer>): Promise<void> {
   await pipeline(Readable.from([rows]), client.query(copyFromStdin(`COPY ${target} FROM STDIN`)));
 }
 

@@ -50,7 +50,7 @@ export interface ImportOptions extends NormalizeOptions {
 export const DEFAULT_BATCH_SIZE = 5000;
 
 /** A call's vendor identity: two batches in flight never share one. */
-const keyOf = (item: BatchItem) => `${item.call.call.source}:${item.call.externalId}`;
+const keyOf = (item: BatchItem) => `${item.source}:${item.externalId}`;
 
 /** The vendor id of a raw record, for problem reports, whatever the format calls it. */
 const idOf = (record: Record<string, unknown>) =>
@@ -95,7 +95,7 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
           count(await writeBatch(sql, options.accountId, [item], false));
           kept.push(item);
         } catch (error) {
-          reject(item.position, item.call.externalId, `the database refused it: ${(error as Error).message}`);
+          reject(item.position, item.externalId, `the database refused it: ${(error as Error).message}`);
         }
       }
       return kept;
