@@ -119,7 +119,8 @@ async function insertNew(tx: SqlExecutor, accountId: string, round: BatchItem[])
   const ids = await newIds(tx, 'calls_id_seq', round.length);
   await tx.exec('SAVEPOINT new_calls');
   try {
-    await tx.copyFrom(`calls (id, account_id, ${columnList})`, prefixedLines(round, (i) => `${ids[i]}\t${copyValue(accountId)}\t`));
+    const account = copyValue(accountId);
+    await tx.copyFrom(`calls (id, account_id, ${columnList})`, prefixedLines(round, (i) => `${ids[i]}\t${account}\t`));
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await tx.exec('ROLLBACK TO SAVEPOINT new_calls');
