@@ -2,8 +2,8 @@
  * The performance benchmark: cdrql beside a hand-written SQL floor (bench/floor.ts) on the
  * 1,000,000-call seed. Both run as servers of their own, started as a user would (cdrql with
  * NODE_ENV=production and its default logging); autocannon drives them from this process after
- * a warm-up, each workload at each connection count, cdrql and floor back to back. Writes the
- * measured part of bench/RESULTS.md, then measures the embedded database's cold start.
+ * a warm-up, each workload at each connection count, in slices that alternate cdrql and floor.
+ * Writes the measured part of bench/RESULTS.md, then measures the embedded database's cold start.
  *   DATABASE_URL=… npm run bench [-- --account acme --duration 12 --warmup 3 --connections 8,32 --only W1,W4]
  */
 import { deepStrictEqual } from 'node:assert/strict';
@@ -109,29 +109,65 @@ async function checkSameAnswers(workload: Workload): Promise<Record<Server['name
   return { cdrql: cdrql!, floor: floor! };
 }
 
-async function load(server: Server, workload: Workload, expectedBody: string, connections: number): Promise<Run> {
-  const options = { url: server.url, method: 'POST' as const, headers, body: bodyOf(workload), connections, expectBody: expectedBody };
-  await autocannon({ ...options, duration: warmup });
+/** autocannon's own merge of raw results (exported, missing from its type definitions): percentiles over every slice's latencies. */
+const aggregateResults = (autocannon as unknown as { aggregateResult(results: unknown[], options: object): autocannon.Result }).aggregateResult;
+
+/**
+ * The measured time of a row is cut into slices that alternate between the servers: cdrql, floor,
+ * floor, cdrql, cdrql, floor… (ABBA). This machine's speed drifts by a third over minutes (the
+ * floor alone measured 940 and 631 requests/s ten minutes apart), and back-to-back runs put all
+ * of a drift on one side of the ratio.
+ */
+const SLICES = 4;
+
+interface Measured {
+  results: unknown[];
+  completed: number;
+  seconds: number;
+  serverCpuMs: number;
+  databaseCpuMs: number;
+  rss: number[];
+}
+
+async function measureSlice(server: Server, options: autocannon.Options, seconds: number, into: Measured): Promise<void> {
   const pid = server.process.child.pid!;
   const sampler = sampleRss(pid);
   const serverCpuBefore = cpuMsOf(pid);
   const backends = databaseCpu(databaseName);
-  const result = await autocannon({ ...options, duration });
-  const [serverCpu, backendsCpu] = [cpuMsOf(pid) - serverCpuBefore, backends.stop()];
-  const samples = sampler.stop();
-  const third = Math.max(1, Math.floor(samples.length / 3));
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  return {
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    mean: result.latency.average,
-    errors: result.errors + result.timeouts + result.non2xx + result.mismatches,
-    peakRss: Math.max(...samples),
-    rssGrowth: mean(samples.slice(-third)) / mean(samples.slice(0, third)),
-    serverCpu: serverCpu / result.requests.total,
-    databaseCpu: backendsCpu / result.requests.total,
-  };
+  const result = (await autocannon({ ...options, duration: seconds, skipAggregateResult: true })) as unknown as { totalCompletedRequests: number; duration: number };
+  into.serverCpuMs += cpuMsOf(pid) - serverCpuBefore;
+  into.databaseCpuMs += backends.stop();
+  into.rss.push(...sampler.stop());
+  into.results.push(result);
+  into.completed += result.totalCompletedRequests;
+  into.seconds += result.duration;
+}
+
+async function measureRow(workload: Workload, expected: Record<Server['name'], string>, connections: number): Promise<Record<Server['name'], Run>> {
+  const optionsOf = (server: Server): autocannon.Options => ({ url: server.url, method: 'POST', headers, body: bodyOf(workload), connections, expectBody: expected[server.name] });
+  for (const server of servers) await autocannon({ ...optionsOf(server), duration: warmup });
+  const measured = new Map(servers.map((server) => [server, { results: [], completed: 0, seconds: 0, serverCpuMs: 0, databaseCpuMs: 0, rss: [] } as Measured]));
+  for (let slice = 0; slice < SLICES; slice += 1) {
+    for (const server of slice % 2 === 0 ? servers : [...servers].reverse()) await measureSlice(server, optionsOf(server), duration / SLICES, measured.get(server)!);
+  }
+  const runs = {} as Record<Server['name'], Run>;
+  for (const [server, { results, completed, seconds, serverCpuMs, databaseCpuMs, rss }] of measured) {
+    const result = aggregateResults(results, optionsOf(server));
+    const third = Math.max(1, Math.floor(rss.length / 3));
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    runs[server.name] = {
+      requestsPerSecond: completed / seconds,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      mean: result.latency.average,
+      errors: result.errors + result.timeouts + result.non2xx + result.mismatches,
+      peakRss: Math.max(...rss),
+      rssGrowth: mean(rss.slice(-third)) / mean(rss.slice(0, third)),
+      serverCpu: serverCpuMs / completed,
+      databaseCpu: databaseCpuMs / completed,
+    };
+  }
+  return runs;
 }
 
 interface Row {
@@ -164,8 +200,7 @@ for (const workload of workloads) {
     statementsFor10Rows.push(await servers[0]!.statements(ten));
   }
   for (const connections of connectionCounts) {
-    const runs = {} as Record<Server['name'], Run>;
-    for (const server of servers) runs[server.name] = await load(server, workload, expected[server.name], connections);
+    const runs = await measureRow(workload, expected, connections);
     rows.push({ workload, connections, statements, runs });
     process.stderr.write(`${workload.name} @${connections}: cdrql ${runs.cdrql.requestsPerSecond.toFixed(0)} req/s, floor ${runs.floor.requestsPerSecond.toFixed(0)} req/s\n`);
   }
@@ -199,7 +234,7 @@ const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
 const check = (ok: boolean) => (ok ? 'met' : '**not met**');
 const lines = [
-  `Run on ${new Date().toISOString().slice(0, 16)}Z, commit \`${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()}\`, account \`${values.account}\`, every workload warmed up on both servers first, then ${warmup} s of warm-up and ${duration} s measured per run, cdrql then floor for each row.`,
+  `Run on ${new Date().toISOString().slice(0, 16)}Z, commit \`${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()}\`, account \`${values.account}\`, every workload warmed up on both servers first, then for each row ${warmup} s of warm-up on each server and ${duration} s measured per server, in ${SLICES} slices that alternate cdrql and floor (ABBA).`,
   '',
   '| workload | conns | cdrql req/s | floor req/s | ratio | cdrql p50 / p99 ms | floor p50 / p99 ms | p99 ratio | SQL per request (cdrql / floor) | server CPU ms per request (cdrql / floor) | PostgreSQL CPU ms per request (cdrql / floor) | errors | cdrql peak RSS MB | RSS last/first third |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
