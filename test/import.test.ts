@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { FORMATS, importCalls, type FormatName } from '../src/importers/import.js';
+import { statisticsKeeper } from '../src/importers/statistics.js';
 import { CALL_DATA_COLUMNS } from '../src/importers/writer.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { runCli } from './helpers/process.js';
@@ -253,6 +254,21 @@ describe('importing the five vendor formats', () => {
     expect(await test.db.sql.query(`SELECT 1 FROM calls WHERE account_id = 'imports'`)).toHaveLength(0);
     await run('jambonz', data);
     expect(await run('jambonz', data, { dryRun: true })).toMatchObject({ inserted: 0, unchanged: 4 });
+  });
+
+  it('analyzes calls once an import has grown it past its statistics, and not before', async () => {
+    const counts = async () =>
+      (await test.db.sql.query<{ estimated: number; rows: number }>(`SELECT reltuples::float8 AS estimated, (SELECT count(*)::float8 FROM calls) AS rows FROM pg_class WHERE oid = 'calls'::regclass`))[0]!;
+    const keeper = await statisticsKeeper(test.db.sql);
+    await test.db.sql.query(`INSERT INTO calls (account_id, source, external_id, status, payload) SELECT 'imports', 'NATIVE', 'bulk-' || n, 'COMPLETED', '{}' FROM generate_series(1, 500) n`);
+    const before = await counts();
+    expect(before.estimated).toBeLessThan(before.rows);
+    keeper.inserted(9_999);
+    await keeper.settled();
+    expect((await counts()).estimated).toBe(before.estimated);
+    keeper.inserted(10_000);
+    await keeper.settled();
+    expect((await counts()).estimated).toBe(before.rows);
   });
 
   it('writes and links every batch read before the input broke, then reports where it broke', async () => {
