@@ -183,6 +183,20 @@ describe('migrations', () => {
     expect(byKey(actual.enums)).toEqual(byKey(expected.enums));
   });
 
+  it('keeps an attempt and a recording in the account of their call, and deletes them with it', async () => {
+    const { sql } = test.db;
+    await sql.query(`INSERT INTO accounts (id, name) VALUES ('owner', 'Owner'), ('other', 'Other')`);
+    const [call] = await sql.query<{ id: string }>(`INSERT INTO calls (account_id, source, external_id, status, payload) VALUES ('owner', 'NATIVE', 'c1', 'COMPLETED', '{}') RETURNING id::text`);
+    const attempt = (account: string) => sql.query(`INSERT INTO call_records (account_id, call_id, attempt) VALUES ($1, $2, 1) RETURNING id::text`, [account, call!.id]);
+    const recording = (account: string) => sql.query(`INSERT INTO recordings (account_id, call_id) VALUES ($1, $2)`, [account, call!.id]);
+    await expect(attempt('other')).rejects.toMatchObject({ code: '23503' });
+    await expect(recording('other')).rejects.toMatchObject({ code: '23503' });
+    await attempt('owner');
+    await recording('owner');
+    await sql.query(`DELETE FROM accounts WHERE id = 'owner'`);
+    expect(await sql.query(`SELECT 1 FROM call_records UNION ALL SELECT 1 FROM recordings`)).toHaveLength(0);
+  });
+
   it('records each migration as Prisma does, with the sha256 of its file', async () => {
     const rows = await test.db.sql.query<Record<string, unknown>>(
       'SELECT id, checksum, migration_name, finished_at, rolled_back_at, logs, applied_steps_count FROM "_prisma_migrations"',
