@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_KEYS } from '../src/db/seed/demo-keys.js';
 import { createServerDatabase } from './helpers/database.js';
-import { graphql, runCli, startServer } from './helpers/process.js';
+import { graphql, runCli, runServer, startServer } from './helpers/process.js';
 
 const COUNT = '{ calls(first: 100) { edges { node { id } } pageInfo { hasNextPage } } }';
 
@@ -79,7 +79,7 @@ describe('npm start on the embedded database', () => {
     await new Promise<void>((resolve) => blocker.listen(0, resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const run = runCli('serve', [], { PORT: String(port), PGLITE_DIR: dir });
+      const run = runServer({ PORT: String(port), PGLITE_DIR: dir });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(`error: Port ${port} is already in use`);
       expect(run.output()).not.toMatch(/\n\s+at /);
@@ -96,14 +96,14 @@ describe('DATABASE_URL', () => {
     ['not a url', 'error: DATABASE_URL is not a URL'],
     ['mysql://root@localhost/cdrql', 'error: DATABASE_URL has the scheme "mysql:"'],
   ])('%s fails start-up with a one-line message', async (url, message) => {
-    const run = runCli('serve', [], { DATABASE_URL: url, PORT: '0' });
+    const run = runServer({ DATABASE_URL: url, PORT: '0' });
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain(message);
     expect(run.output()).not.toMatch(/\n\s+at /);
   });
 
   it('rejects an invalid setting with every problem listed', async () => {
-    const run = runCli('serve', [], { PORT: 'eighty', LOG_LEVEL: 'loud' });
+    const run = runServer({ PORT: 'eighty', LOG_LEVEL: 'loud' });
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('error: Invalid configuration:');
     expect(run.output()).toContain('PORT');

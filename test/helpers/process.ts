@@ -14,8 +14,15 @@ export interface CliRun {
 
 /** Runs `src/cli/<name>.ts` as `npm run` would, with the given environment on top of a clean one. */
 export function runCli(name: string, args: string[] = [], env: Record<string, string | undefined> = {}): CliRun {
+  return runNode(['--import', 'tsx', `src/cli/${name}.ts`, ...args], env);
+}
+
+/** Runs what `npm start` runs: the server, bundled by scripts/start.mjs. */
+export const runServer = (env: Record<string, string | undefined> = {}): CliRun => runNode(['scripts/start.mjs'], env);
+
+function runNode(args: string[], env: Record<string, string | undefined>): CliRun {
   const { DATABASE_URL: _ignored, ...base } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${name}.ts`, ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...base, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,9 +39,9 @@ export interface RunningServer extends CliRun {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `npm start`'s entry point and waits until it says where it listens. */
+/** Starts what `npm start` runs and waits until it says where it listens. */
 export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
-  const run = runCli('serve', [], { PORT: '0', ...env });
+  const run = runServer({ PORT: '0', ...env });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${run.output()}`)), 45_000);
     const check = () => {
