@@ -117,7 +117,8 @@ const aggregateResults = (autocannon as unknown as { aggregateResult(results: un
  * The measured time of a row is cut into slices that alternate between the servers: cdrql, floor,
  * floor, cdrql, cdrql, floor… (ABBA). This machine's speed drifts by a third over minutes (the
  * floor alone measured 940 and 631 requests/s ten minutes apart), and back-to-back runs put all
- * of a drift on one side of the ratio.
+ * of a drift on one side of the ratio. Workloads compared with each other (W2's first and deep
+ * pages) are measured in the same alternation, for the same reason.
  */
 const SLICES = 4;
 
@@ -144,19 +145,36 @@ async function measureSlice(server: Server, options: autocannon.Options, seconds
   into.seconds += result.duration;
 }
 
-async function measureRow(workload: Workload, expected: Record<Server['name'], string>, connections: number): Promise<Record<Server['name'], Run>> {
-  const optionsOf = (server: Server): autocannon.Options => ({ url: server.url, method: 'POST', headers, body: bodyOf(workload), connections, expectBody: expected[server.name] });
-  for (const server of servers) await autocannon({ ...optionsOf(server), duration: warmup });
-  const measured = new Map(servers.map((server) => [server, { results: [], completed: 0, seconds: 0, serverCpuMs: 0, databaseCpuMs: 0, rss: [] } as Measured]));
+/** A workload on a server, and what the runs measured of it. */
+interface Arm {
+  workload: Workload;
+  server: Server;
+  options: autocannon.Options;
+  measured: Measured;
+}
+
+/** Measures `group`'s workloads on both servers at `connections`, every pair in the same alternation. */
+async function measureGroup(group: Workload[], connections: number): Promise<Map<Workload, Record<Server['name'], Run>>> {
+  const arms: Arm[] = group.flatMap((workload) =>
+    servers.map((server) => ({
+      workload,
+      server,
+      options: { url: server.url, method: 'POST', headers, body: bodyOf(workload), connections, expectBody: answers.get(workload)![server.name] },
+      measured: { results: [], completed: 0, seconds: 0, serverCpuMs: 0, databaseCpuMs: 0, rss: [] },
+    })),
+  );
+  for (const arm of arms) await autocannon({ ...arm.options, duration: warmup });
   for (let slice = 0; slice < SLICES; slice += 1) {
-    for (const server of slice % 2 === 0 ? servers : [...servers].reverse()) await measureSlice(server, optionsOf(server), duration / SLICES, measured.get(server)!);
+    for (const arm of slice % 2 === 0 ? arms : [...arms].reverse()) await measureSlice(arm.server, arm.options, duration / SLICES, arm.measured);
   }
-  const runs = {} as Record<Server['name'], Run>;
-  for (const [server, { results, completed, seconds, serverCpuMs, databaseCpuMs, rss }] of measured) {
-    const result = aggregateResults(results, optionsOf(server));
+  const runs = new Map<Workload, Record<Server['name'], Run>>();
+  for (const { workload, server, options, measured } of arms) {
+    const { results, completed, seconds, serverCpuMs, databaseCpuMs, rss } = measured;
+    const result = aggregateResults(results, options);
     const third = Math.max(1, Math.floor(rss.length / 3));
     const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-    runs[server.name] = {
+    const byServer = runs.get(workload) ?? ({} as Record<Server['name'], Run>);
+    byServer[server.name] = {
       requestsPerSecond: completed / seconds,
       p50: result.latency.p50,
       p99: result.latency.p99,
@@ -167,6 +185,7 @@ async function measureRow(workload: Workload, expected: Record<Server['name'], s
       serverCpu: serverCpuMs / completed,
       databaseCpu: databaseCpuMs / completed,
     };
+    runs.set(workload, byServer);
   }
   return runs;
 }
@@ -192,18 +211,25 @@ const rows: Row[] = [];
 const statementsFor10Rows: number[] = [];
 // cdrql's memory over the whole run as well as within each row: growth shows across workloads.
 const wholeRun = sampleRss(cdrqlProcess.child.pid!, 500);
-for (const workload of workloads) {
-  const expected = answers.get(workload)!;
-  const statements = { cdrql: await servers[0]!.statements(workload), floor: await servers[1]!.statements(workload) };
-  if (workload.name.startsWith('W1')) {
-    const ten = { ...workload, variables: { ...workload.variables, first: 10 } };
-    await checkSameAnswers(ten);
-    statementsFor10Rows.push(await servers[0]!.statements(ten));
+// Workloads are grouped by their first word: W2's first and deep pages are measured together.
+const groupOf = (workload: Workload) => workload.name.split(' ')[0]!;
+const groups = new Map<string, Workload[]>();
+for (const workload of workloads) groups.set(groupOf(workload), [...(groups.get(groupOf(workload)) ?? []), workload]);
+for (const group of groups.values()) {
+  const statements = new Map<Workload, Record<Server['name'], number>>();
+  for (const workload of group) {
+    statements.set(workload, { cdrql: await servers[0]!.statements(workload), floor: await servers[1]!.statements(workload) });
+    if (workload.name.startsWith('W1')) {
+      const ten = { ...workload, variables: { ...workload.variables, first: 10 } };
+      await checkSameAnswers(ten);
+      statementsFor10Rows.push(await servers[0]!.statements(ten));
+    }
   }
   for (const connections of connectionCounts) {
-    const runs = await measureRow(workload, expected, connections);
-    rows.push({ workload, connections, statements, runs });
-    process.stderr.write(`${workload.name} @${connections}: cdrql ${runs.cdrql.requestsPerSecond.toFixed(0)} req/s, floor ${runs.floor.requestsPerSecond.toFixed(0)} req/s\n`);
+    for (const [workload, runs] of await measureGroup(group, connections)) {
+      rows.push({ workload, connections, statements: statements.get(workload)!, runs });
+      process.stderr.write(`${workload.name} @${connections}: cdrql ${runs.cdrql.requestsPerSecond.toFixed(0)} req/s, floor ${runs.floor.requestsPerSecond.toFixed(0)} req/s\n`);
+    }
   }
 }
 const wholeRunSamples = wholeRun.stop();
@@ -235,7 +261,7 @@ const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
 const check = (ok: boolean) => (ok ? 'met' : '**not met**');
 const lines = [
-  `Run on ${new Date().toISOString().slice(0, 16)}Z, commit \`${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()}\`, account \`${values.account}\`, every workload warmed up on both servers first, then for each row ${warmup} s of warm-up on each server and ${duration} s measured per server, in ${SLICES} slices that alternate cdrql and floor (ABBA).`,
+  `Run on ${new Date().toISOString().slice(0, 16)}Z, commit \`${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()}\`, account \`${values.account}\`, every workload warmed up on both servers first, then for each row ${warmup} s of warm-up on each server and ${duration} s measured per server, in ${SLICES} slices that alternate cdrql and floor (ABBA), W2's first and deep pages together.`,
   '',
   '| workload | conns | cdrql req/s | floor req/s | ratio | cdrql p50 / p99 ms | floor p50 / p99 ms | p99 ratio | SQL per request (cdrql / floor) | server CPU ms per request (cdrql / floor) | PostgreSQL CPU ms per request (cdrql / floor) | errors | cdrql peak RSS MB | RSS last/first third |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -278,7 +304,7 @@ lines.push(
 // A 12 s run holds a few of V8's grow-and-collect cycles: its thirds compare where those cycles
 // happen to fall (the ratio swings below 1 as often as above), not whether memory grows.
 lines.push(
-  `- For information, within each 12 s run: mean RSS of its last third over its first, ${Math.min(...growths).toFixed(2)} to ${Math.max(...growths).toFixed(2)} (moves both ways with V8's heap sizing; growth is judged across the whole run)`,
+  `- For information, within each ${duration} s run: mean RSS of its last third over its first, ${Math.min(...growths).toFixed(2)} to ${Math.max(...growths).toFixed(2)} (moves both ways with V8's heap sizing; growth is judged across the whole run)`,
 );
 if (cold) {
   lines.push(`- Cold start of \`npm start\` on a fresh embedded database, to its first answered query: ${cold.first.toFixed(1)} s (target < 15 s): ${check(cold.first < 15)}; restart ${cold.restart.toFixed(1)} s (target < 3 s): ${check(cold.restart < 3)}`);
