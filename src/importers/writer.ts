@@ -1,4 +1,4 @@
-import { copyFields, copyLine, copyValue, rolledBack, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
+import { copyLine, copyValue, rolledBack, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
 import { arrayLiteral } from '../db/read/sql.js';
 import type { Columns, NormalizedCall } from './record.js';
 
@@ -24,13 +24,15 @@ export interface BatchItem {
   source: string;
   externalId: string;
   parentExternalId: string | null;
-  attempts: NormalizedCall['attempts'];
-  recordings: Columns[];
   /**
    * The call's data columns as a line of COPY text, UTF-8 encoded (see staged): made when the
    * record is read, during an import while the database writes the batch before.
    */
   line: Buffer;
+  /** Each attempt's data columns, and its recordings', as lines of COPY text too. */
+  attempts: Array<{ line: Buffer; recordings: Buffer[] }>;
+  /** The recordings of the call itself, as lines of COPY text. */
+  recordings: Buffer[];
 }
 
 const columnList = CALL_DATA_COLUMNS.map((c) => `"${c}"`).join(', ');
@@ -84,23 +86,31 @@ function rounds(items: BatchItem[]): BatchItem[][] {
   return out;
 }
 
+/** A row's data columns as a line of COPY text, UTF-8 encoded. */
+const encodedLine = (columns: readonly string[], row: Columns) => Buffer.from(copyLine(columns.map((column) => row[column])));
+
 /**
- * The item with its COPY line made now. The payload is `recordText` when given, the record's JSON
- * as the input wrote it: kept as written, and not serialised again. The line is encoded at once
- * and the normalised columns are let go: an item then holds bytes outside V8's heap, which its
- * collector neither copies nor promotes while the batch waits, instead of a string and an object
- * of some 60 properties that it did (a fifth of an import's time in Node went to collecting).
+ * The item with its COPY lines made now: those of the call, of its attempts and of their
+ * recordings. The payload is `recordText` when given, the record's JSON as the input wrote it:
+ * kept as written, and not serialised again. The lines are encoded at once and the normalised
+ * columns are let go: an item then holds bytes outside V8's heap, which its collector neither
+ * copies nor promotes while the batch waits, instead of strings and objects of some 60
+ * properties that it did (a fifth of an import's time in Node went to collecting). The ids and
+ * account that lead each line are written in front of it when the batch is (see prefixedLines).
  */
 export function staged(position: number, call: NormalizedCall, recordText?: string): BatchItem {
-  const line = copyLine(CALL_DATA_COLUMNS.map((column) => (column === 'payload' && recordText !== undefined ? recordText : call.call[column])));
+  const callLine = copyLine(CALL_DATA_COLUMNS.map((column) => (column === 'payload' && recordText !== undefined ? recordText : call.call[column])));
   return {
     position,
     source: String(call.call.source),
     externalId: call.externalId,
     parentExternalId: (call.call.parent_external_id as string | null | undefined) ?? null,
-    attempts: call.attempts,
-    recordings: call.recordings,
-    line: Buffer.from(line),
+    line: Buffer.from(callLine),
+    attempts: call.attempts.map((attempt) => ({
+      line: encodedLine(ATTEMPT_COLUMNS, { ...attempt.row, question_responses: attempt.row.question_responses ?? [] }),
+      recordings: attempt.recordings.map((row) => encodedLine(RECORDING_COLUMNS, row)),
+    })),
+    recordings: call.recordings.map((row) => encodedLine(RECORDING_COLUMNS, row)),
   };
 }
 
@@ -120,7 +130,7 @@ async function insertNew(tx: SqlExecutor, accountId: string, round: BatchItem[])
   await tx.exec('SAVEPOINT new_calls');
   try {
     const account = copyValue(accountId);
-    await tx.copyFrom(`calls (id, account_id, ${columnList})`, prefixedLines(round, (i) => `${ids[i]}\t${account}\t`));
+    await tx.copyFrom(`calls (id, account_id, ${columnList})`, prefixedLines(round.map((item) => item.line), (i) => `${ids[i]}\t${account}\t`));
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await tx.exec('ROLLBACK TO SAVEPOINT new_calls');
@@ -129,16 +139,16 @@ async function insertNew(tx: SqlExecutor, accountId: string, round: BatchItem[])
   return new Map(round.map((item, i) => [item.externalId, { id: ids[i]!, inserted: true }]));
 }
 
-/** The items' lines as one COPY text, each line led by the columns `prefix` writes for it. */
-function prefixedLines(items: BatchItem[], prefix: (index: number) => string): Buffer<ArrayBuffer> {
-  const prefixes = items.map((_, i) => prefix(i));
+/** Lines as one COPY text, each led by the columns `prefix` writes for it. */
+function prefixedLines(lines: Buffer[], prefix: (index: number) => string): Buffer<ArrayBuffer> {
+  const prefixes = lines.map((_, i) => prefix(i));
   let length = 0;
-  for (let i = 0; i < items.length; i += 1) length += Buffer.byteLength(prefixes[i]!) + items[i]!.line.length;
+  for (let i = 0; i < lines.length; i += 1) length += Buffer.byteLength(prefixes[i]!) + lines[i]!.length;
   const text = Buffer.allocUnsafe(length);
   let offset = 0;
-  for (let i = 0; i < items.length; i += 1) {
+  for (let i = 0; i < lines.length; i += 1) {
     offset += text.write(prefixes[i]!, offset);
-    offset += items[i]!.line.copy(text, offset);
+    offset += lines[i]!.copy(text, offset);
   }
   return text;
 }
@@ -168,22 +178,28 @@ async function writeChildren(tx: SqlExecutor, accountId: string, changed: Change
     await tx.query('DELETE FROM recordings WHERE call_id = ANY($1::bigint[])', [replaced]);
     await tx.query('DELETE FROM call_records WHERE call_id = ANY($1::bigint[])', [replaced]);
   }
+  const account = copyValue(accountId);
   const attempts = changed.flatMap(({ id, item }) => item.attempts.map((attempt) => ({ callId: id, attempt })));
-  const recordings: string[] = [];
-  const recording = (callId: string, attemptId: string | null, row: Columns) =>
-    recordings.push(copyLine([accountId, callId, attemptId, ...RECORDING_COLUMNS.map((column) => row[column])]));
+  // Each recording's line and what leads it: the account, its call and its attempt (\N for none).
+  const recordings: Array<{ lead: string; line: Buffer }> = [];
   if (attempts.length > 0) {
     const ids = await newIds(tx, 'call_records_id_seq', attempts.length);
-    const lines = attempts.map(({ callId, attempt }, i) => {
-      for (const row of attempt.recordings) recording(callId, ids[i]!, row);
-      const row: Columns = { ...attempt.row, question_responses: attempt.row.question_responses ?? [] };
-      return copyLine([ids[i], accountId, callId, ...ATTEMPT_COLUMNS.map((column) => row[column])]);
+    attempts.forEach(({ callId, attempt }, i) => {
+      for (const line of attempt.recordings) recordings.push({ lead: `${account}\t${callId}\t${ids[i]}\t`, line });
     });
-    await tx.copyFrom(`call_records (id, account_id, call_id, ${ATTEMPT_COLUMNS.join(', ')})`, lines.join(''));
+    const lines = prefixedLines(
+      attempts.map(({ attempt }) => attempt.line),
+      (i) => `${ids[i]}\t${account}\t${attempts[i]!.callId}\t`,
+    );
+    await tx.copyFrom(`call_records (id, account_id, call_id, ${ATTEMPT_COLUMNS.join(', ')})`, lines);
   }
-  for (const { id, item } of changed) for (const row of item.recordings) recording(id, null, row);
+  for (const { id, item } of changed) for (const line of item.recordings) recordings.push({ lead: `${account}\t${id}\t\\N\t`, line });
   if (recordings.length > 0) {
-    await tx.copyFrom(`recordings (account_id, call_id, call_record_id, ${RECORDING_COLUMNS.join(', ')})`, recordings.join(''));
+    const lines = prefixedLines(
+      recordings.map((recording) => recording.line),
+      (i) => recordings[i]!.lead,
+    );
+    await tx.copyFrom(`recordings (account_id, call_id, call_record_id, ${RECORDING_COLUMNS.join(', ')})`, lines);
   }
 }
 
