@@ -236,8 +236,12 @@ const wholeRunSamples = wholeRun.stop();
 await Promise.all(servers.map((server) => server.process.stop()));
 await bench.close();
 
-/** `npm start` on a fresh embedded database, then again on the same one, until its first answer. */
-async function coldStart(): Promise<{ first: number; restart: number }> {
+/**
+ * `npm start` on a fresh embedded database, then three restarts on the same one, each until its
+ * first answer: one start takes a second more or less with this machine's load, so the restart
+ * figure is the median of three.
+ */
+async function coldStart(): Promise<{ first: number; restarts: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'cdrql-cold-'));
   const query = JSON.stringify({ query: '{ calls(first: 1) { totalCount } }' });
   const once = async () => {
@@ -250,7 +254,9 @@ async function coldStart(): Promise<{ first: number; restart: number }> {
     return elapsed;
   };
   try {
-    return { first: await once(), restart: await once() };
+    const first = await once();
+    const restarts = [await once(), await once(), await once()];
+    return { first, restarts };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -307,7 +313,8 @@ lines.push(
   `- For information, within each ${duration} s run: mean RSS of its last third over its first, ${Math.min(...growths).toFixed(2)} to ${Math.max(...growths).toFixed(2)} (moves both ways with V8's heap sizing; growth is judged across the whole run)`,
 );
 if (cold) {
-  lines.push(`- Cold start of \`npm start\` on a fresh embedded database, to its first answered query: ${cold.first.toFixed(1)} s (target < 15 s): ${check(cold.first < 15)}; restart ${cold.restart.toFixed(1)} s (target < 3 s): ${check(cold.restart < 3)}`);
+  const median = [...cold.restarts].sort((a, b) => a - b)[1]!;
+  lines.push(`- Cold start of \`npm start\` on a fresh embedded database, to its first answered query: ${cold.first.toFixed(1)} s (target < 15 s): ${check(cold.first < 15)}; restarts ${cold.restarts.map((seconds) => seconds.toFixed(1)).join(', ')} s, median ${median.toFixed(1)} s (target < 3 s): ${check(median < 3)}`);
 }
 
 const START = '<!-- measured by npm run bench: start -->';
