@@ -1,10 +1,10 @@
 // `npm start`: bundles the server's TypeScript with esbuild (types stripped, packages left to
 // node_modules) and runs the bundle in this process, with source maps for stack traces. Loading
 // the sources through tsx's loader hooks took 2 of the 4 s a restart took on the embedded
-// database; the bundle takes some 50 ms to make and loads in a fifth of that time. The bundle is
-// at .build/cli/, as deep as src/cli/, so that what the sources find from their own URL
-// (prisma/migrations, schema.graphql) is found the same way.
-import { renameSync, mkdirSync, writeFileSync } from 'node:fs';
+// database; the bundle takes ~80 ms to make, and a restart now takes 2-3 s (bench/RESULTS.md).
+// The bundle is at .build/cli/, as deep as src/cli/, so that what the sources find from their
+// own URL (prisma/migrations, schema.graphql) is found the same way.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 

@@ -26,7 +26,6 @@ const ANALYZE = `ANALYZE calls (account_id, source, external_id, parent_external
  * 30,000 sampled rows, one after the other, and was a twelfth of PostgreSQL's time in an import.
  * The other columns' statistics are autovacuum's to keep, as for any other write.
  */
-
 export async function statisticsKeeper(sql: SqlExecutor): Promise<StatisticsKeeper> {
   const [estimate] = await sql.query<{ rows: number }>(`SELECT greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = 'calls'::regclass`);
   let analyzed = estimate!.rows;
