@@ -5,6 +5,7 @@
 // The bundle is at .build/cli/, as deep as src/cli/, so that what the sources find from their
 // own URL (prisma/migrations, schema.graphql) is found the same way.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -23,7 +24,7 @@ const { outputFiles } = await build({
   logLevel: 'warning',
 });
 // Written aside and renamed: servers started at once (the test suite's) never read a half-written bundle.
-mkdirSync(`${root}.build/cli`, { recursive: true });
+mkdirSync(dirname(bundle), { recursive: true });
 const aside = `${bundle}.${process.pid}`;
 writeFileSync(aside, outputFiles[0].contents);
 renameSync(aside, bundle);
