@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/generated/client.js';
+import type { SqlExecutor } from '../db/sql-driver.js';
 import { verifyApiKey, type Credentials } from './api-keys.js';
 
 export type Authentication = { ok: true; credentials: Credentials } | { ok: false; reason: string };
@@ -10,14 +10,14 @@ const MAX_REMEMBERED = 10_000;
  * for a few seconds, so a busy client costs no extra statement per request; revoking a key here
  * forgets it at once, on other instances within the remembering time.
  */
-export function createAuthenticator(prisma: PrismaClient, rememberSeconds: number) {
+export function createAuthenticator(sql: SqlExecutor, rememberSeconds: number) {
   const remembered = new Map<string, { credentials: Credentials | null; until: number }>();
 
   async function lookup(key: string): Promise<Credentials | null> {
     const now = Date.now();
     const hit = remembered.get(key);
     if (hit && hit.until > now) return hit.credentials;
-    const credentials = await verifyApiKey(prisma, key);
+    const credentials = await verifyApiKey(sql, key);
     if (rememberSeconds > 0) {
       if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!);
       remembered.set(key, { credentials, until: now + rememberSeconds * 1000 });

@@ -36,7 +36,7 @@ function persistedOperations(limits: Config['limits']): Plugin[] {
 /** The whole HTTP application, without a listener: tests call `app.fetch` directly. */
 export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
   const { limits } = config;
-  const authenticator = createAuthenticator(db.prisma, limits.apiKeyCacheSeconds);
+  const authenticator = createAuthenticator(db.sql, limits.apiKeyCacheSeconds);
   const rateLimiter = createRateLimiter(limits.rateLimit);
   const apiKeys = useApiKeys(authenticator, rateLimiter, limits.rateLimit);
   return createYoga({
