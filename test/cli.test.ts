@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_KEYS } from '../src/db/seed/demo-keys.js';
 import { createServerDatabase } from './helpers/database.js';
 import { graphql, runCli, runServer, startServer } from './helpers/process.js';
 
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const COUNT = '{ calls(first: 100) { edges { node { id } } pageInfo { hasNextPage } } }';
 
 describe('npm start on the embedded database', () => {
@@ -74,6 +76,27 @@ describe('npm start on the embedded database', () => {
     }
   });
 
+  it('serves from its bundle what the sources serve: a CallFire XML import, compiled queries, statistics, a rate limit kept in Redis', async () => {
+    const redis = new Redis(REDIS_URL);
+    const server = await startServer({ PGLITE_DIR: dir, REDIS_URL, RATE_LIMIT_REQUESTS: '1000' });
+    try {
+      const xml = readFileSync(new URL('fixtures/callfire/05-php-sdk-callfinished-notification-inbound.xml', import.meta.url), 'utf8').replace('<Call id="1234">', '<Call id="991234">');
+      const imported = await graphql(server.url, `mutation { importCalls(format: CALLFIRE, data: ${JSON.stringify(xml)}) { inserted updated unchanged rejected problems { message } } }`);
+      expect(imported.data.importCalls).toEqual({ inserted: 1, updated: 0, unchanged: 0, rejected: 0, problems: [] });
+      const call = '{ calls(first: 1, filter: { externalId: { eq: "991234" } }) { nodes { source fromNumber direction records { result billedAmount } } } }';
+      // Twice: graphql-jit compiles an operation once it has run before.
+      for (const answer of [await graphql(server.url, call), await graphql(server.url, call)]) {
+        expect(answer.data.calls.nodes).toEqual([{ source: 'CALLFIRE', fromNumber: '+15551231234', direction: 'INBOUND', records: [{ result: 'LA', billedAmount: '1.666700' }] }]);
+      }
+      const statistics = await graphql(server.url, '{ callStatistics(filter: { externalId: { eq: "991234" } }) { byStatus { value count } } }');
+      expect(statistics.data.callStatistics.byStatus).toEqual([{ value: 'COMPLETED', count: 1 }]);
+      expect(Number(await redis.get(`cdrql:rate:${DEMO_KEYS[0].id}`))).toBeGreaterThanOrEqual(4);
+    } finally {
+      await server.stop();
+      redis.disconnect();
+    }
+  });
+
   it('says so when the port is taken', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, resolve));
@@ -86,6 +109,24 @@ describe('npm start on the embedded database', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('npm start\'s bundle', () => {
+  const bundle = new URL('../.build/cli/serve.mjs', import.meta.url);
+  const digest = new URL('../.build/cli/serve.mjs.digest', import.meta.url);
+  // An invalid setting stops the server right after its bundle is loaded.
+  const startAndStop = async () => expect(await runServer({ PORT: 'eighty' }).exited).toBe(1);
+
+  it('is made again only when what it is made of changed', async () => {
+    await startAndStop();
+    const made = statSync(bundle).mtimeMs;
+    await startAndStop();
+    expect(statSync(bundle).mtimeMs).toBe(made);
+    writeFileSync(digest, 'of other sources');
+    await startAndStop();
+    expect(statSync(bundle).mtimeMs).toBeGreaterThan(made);
+    expect(readFileSync(digest, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
