@@ -18,6 +18,7 @@ import { migrate } from '../src/db/migrator.js';
 import { createRandom } from '../src/db/seed/random.js';
 import { vendorProfiles } from '../src/db/seed/vendors.js';
 import { FORMATS, importCalls, type FormatName } from '../src/importers/import.js';
+import { READ_CHUNK_BYTES } from '../src/importers/read.js';
 
 const PROFILE_OF: Record<FormatName, number> = { freeclimb: 0, restcomm: 1, pbx: 2, callfire: 3, jambonz: 4 };
 const LIST: Record<FormatName, [string, string]> = {
@@ -50,7 +51,7 @@ async function child(format: FormatName, path: string): Promise<void> {
   await db.sql.query('DELETE FROM accounts WHERE id = $1', [account]);
   await db.sql.query('INSERT INTO accounts (id, name) VALUES ($1, $1)', [account]);
   const started = performance.now();
-  const summary = await importCalls(db.sql, createReadStream(path, { highWaterMark: 256 * 1024 }), { format, accountId: account, defaultRegion: 'US' });
+  const summary = await importCalls(db.sql, createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), { format, accountId: account, defaultRegion: 'US' });
   const seconds = (performance.now() - started) / 1000;
   await db.sql.query('DELETE FROM accounts WHERE id = $1', [account]);
   await db.close();

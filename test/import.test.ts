@@ -175,6 +175,20 @@ describe('importing the five vendor formats', () => {
     expect(one!.payload).toBe(single);
   });
 
+  it('writes a record longer than a chunk of COPY text whole, between short ones', async () => {
+    const short = (id: string) => `{"callId":"${id}","status":"queued"}`;
+    const long = `{"callId":"CA-long","status":"completed","note":"${'x'.repeat(100_000)}"}`;
+    expect(await run('freeclimb', `{"calls": [${short('CA-short-1')}, ${long}, ${short('CA-short-2')}]}`)).toMatchObject({ inserted: 3, rejected: 0 });
+    const stored = await test.db.sql.query<{ external_id: string; payload: string }>(
+      `SELECT external_id, payload::text AS payload FROM calls WHERE account_id = 'imports' ORDER BY external_id`,
+    );
+    expect(stored).toEqual([
+      { external_id: 'CA-long', payload: long },
+      { external_id: 'CA-short-1', payload: short('CA-short-1') },
+      { external_id: 'CA-short-2', payload: short('CA-short-2') },
+    ]);
+  });
+
   it('counts a dry run as the real import of the same file, when a call repeats across batches', async () => {
     const call = (callId: string, duration: number) => ({ callId, from: '+12093231234', to: '+12098900611', status: 'completed', duration, startTime: 'Thu, 13 Oct 2019 17:51:56 GMT' });
     const data = JSON.stringify({ calls: [call('A', 10), call('B', 5), call('A', 20), call('B', 5)] });

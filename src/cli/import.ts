@@ -5,7 +5,7 @@ import { loadConfig, StartupError } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
 import { DEFAULT_BATCH_SIZE, FORMATS, importCalls, type FormatName, type ImportSummary } from '../importers/import.js';
-import { InputError } from '../importers/read.js';
+import { InputError, READ_CHUNK_BYTES } from '../importers/read.js';
 import { runCli } from './run.js';
 
 const USAGE = `usage: npm run import -- --format <${Object.keys(FORMATS).join('|')}> --account <id> [--dry-run] [--default-region US] [--batch-size ${DEFAULT_BATCH_SIZE}] [--create-account] <file | ->`;
@@ -49,7 +49,7 @@ runCli(async () => {
   const region = values['default-region']?.toUpperCase() as CountryCode | undefined;
 
   const path = positionals[0]!;
-  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   let bytes = 0;
   async function* input(): AsyncGenerator<Buffer> {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

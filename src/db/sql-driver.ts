@@ -13,11 +13,11 @@ export interface SqlExecutor {
   /** Runs a script of several statements; takes no parameters. */
   exec(script: string): Promise<void>;
   /**
-   * Loads rows with `COPY target FROM …`, `target` being a table and its column list and `rows`
-   * COPY text (see copyLine), as a string or UTF-8 bytes: for bulk loads, where PostgreSQL reads
-   * COPY text far faster than it parses the same rows out of a JSON or array parameter.
+   * Loads rows with `COPY target FROM …`, `target` being a table and its column list and `chunks`
+   * COPY text (see copyLine) as UTF-8 bytes, sent in that order: for bulk loads, where PostgreSQL
+   * reads COPY text far faster than it parses the same rows out of a JSON or array parameter.
    */
-  copyFrom(target: string, rows: string | Buffer<ArrayBuffer>): Promise<void>;
+  copyFrom(target: string, chunks: readonly Buffer<ArrayBuffer>[]): Promise<void>;
 }
 
 export interface SqlSession extends SqlExecutor {
@@ -65,8 +65,8 @@ function pgliteExecutor(db: PGlite | Transaction): SqlExecutor {
     exec: async (script) => {
       await db.exec(script);
     },
-    copyFrom: async (target, rows) => {
-      await db.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([rows]) });
+    copyFrom: async (target, chunks) => {
+      await db.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([...chunks]) });
     },
   };
 }
@@ -110,8 +110,8 @@ export class StatementNames {
   }
 }
 
-async function copyOver(client: pg.PoolClient, target: string, rows: string | Buffer<ArrayBuffer>): Promise<void> {
-  await pipeline(Readable.from([rows]), client.query(copyFromStdin(`COPY ${target} FROM STDIN`)));
+async function copyOver(client: pg.PoolClient, target: string, chunks: readonly Buffer<ArrayBuffer>[]): Promise<void> {
+  await pipeline(Readable.from(chunks), client.query(copyFromStdin(`COPY ${target} FROM STDIN`)));
 }
 
 function clientExecutor(client: pg.Pool | pg.PoolClient, statements: StatementNames): SqlExecutor {
@@ -123,12 +123,12 @@ function clientExecutor(client: pg.Pool | pg.PoolClient, statements: StatementNa
     exec: async (script) => {
       await client.query(script);
     },
-    copyFrom: async (target, rows) => {
-      if (!(client instanceof pg.Pool)) return copyOver(client, target, rows);
+    copyFrom: async (target, chunks) => {
+      if (!(client instanceof pg.Pool)) return copyOver(client, target, chunks);
       // COPY streams over one connection: the pool lends one for it.
       const connection = await client.connect();
       try {
-        await copyOver(connection, target, rows);
+        await copyOver(connection, target, chunks);
       } finally {
         connection.release();
       }
@@ -223,9 +223,9 @@ export function observedDriver(driver: SqlDriver, observe: QueryObserver): SqlDr
       observe(script, []);
       return executor.exec(script);
     },
-    copyFrom: (target, rows) => {
+    copyFrom: (target, chunks) => {
       observe(`COPY ${target} FROM STDIN`, []);
-      return executor.copyFrom(target, rows);
+      return executor.copyFrom(target, chunks);
     },
   });
   const observedSession = (session: SqlSession): SqlSession => ({

@@ -17,6 +17,14 @@ export class InputError extends Error {
 
 type Sink = (value: unknown, text?: string) => void;
 
+/**
+ * Bytes to read a file in: each chunk becomes a string, and one of more than 128 KB goes to V8's
+ * large-object space, memory taken fresh from the system (and its page faults paid) for every
+ * chunk. 64 KB stay in the young generation: 200,000 FreeClimb records 12.7-14.9 s with 256 KB
+ * against 11.9-12.1 s with 64 KB, in alternating runs.
+ */
+export const READ_CHUNK_BYTES = 64 * 1024;
+
 /** The largest document read as one call rather than as a list. */
 const MAX_SINGLE_DOCUMENT = 4 * 1024 * 1024;
 
