@@ -4,7 +4,7 @@
 // from node_modules ~0.5 s of what was left. The bundle holds both, but for the packages that load
 // their WebAssembly from beside their own files (PGlite, Prisma's client runtime); it is made
 // again only when what it is made of changed (a digest of that is kept beside it), because making
-// it takes ~1 s. Its source map is written beside it and used when Node is started with
+// it takes 1-2 s. Its source map is written beside it and used when Node is started with
 // --enable-source-maps: reading it at every start cost ~0.2 s. The bundle is at .build/cli/, as
 // deep as src/cli/, so that what the sources find from their own URL (prisma/migrations,
 // schema.graphql) is found the same way.
