@@ -7,12 +7,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_KEYS } from '../src/db/seed/demo-keys.js';
 import { createServerDatabase } from './helpers/database.js';
-import { graphql, runCli, runServer, startServer } from './helpers/process.js';
+import { graphql, PROCESS_TEST_TIMEOUT, runCli, runServer, startServer } from './helpers/process.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const COUNT = '{ calls(first: 100) { edges { node { id } } pageInfo { hasNextPage } } }';
 
-describe('npm start on the embedded database', () => {
+describe('npm start on the embedded database', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));
@@ -112,7 +112,7 @@ describe('npm start on the embedded database', () => {
   });
 });
 
-describe('npm start\'s bundle', () => {
+describe('npm start\'s bundle', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   const bundle = new URL('../.build/cli/serve.mjs', import.meta.url);
   const digest = new URL('../.build/cli/serve.mjs.digest', import.meta.url);
   // An invalid setting stops the server right after its bundle is loaded.
@@ -130,7 +130,7 @@ describe('npm start\'s bundle', () => {
   });
 });
 
-describe('DATABASE_URL', () => {
+describe('DATABASE_URL', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it.each([
     ['postgresql://postgres@127.0.0.1:1/cdrql', 'error: Cannot connect to PostgreSQL at 127.0.0.1:1/cdrql'],
     ['postgresql://postgres@no-such-host.invalid:5432/cdrql', 'error: Cannot connect to PostgreSQL at no-such-host.invalid:5432/cdrql'],
@@ -168,7 +168,7 @@ describe('DATABASE_URL', () => {
   });
 });
 
-describe('npm run keys', () => {
+describe('npm run keys', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('creates, lists and revokes keys, and a revoked key is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));
     try {
@@ -207,7 +207,7 @@ describe('npm run keys', () => {
   });
 });
 
-describe('db:migrate and db:seed', () => {
+describe('db:migrate and db:seed', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('migrate, then seed a chosen size, and report what they did', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));
     try {

@@ -8,7 +8,7 @@ import { FORMATS, importCalls, type FormatName } from '../src/importers/import.j
 import { statisticsKeeper } from '../src/importers/statistics.js';
 import { CALL_DATA_COLUMNS } from '../src/importers/writer.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { runCli } from './helpers/process.js';
+import { PROCESS_TEST_TIMEOUT, runCli } from './helpers/process.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const fixture = (path: string) => readFileSync(new URL(path, FIXTURES), 'utf8');
@@ -363,7 +363,7 @@ describe('GraphQL ingest', () => {
   });
 });
 
-describe('npm run import', () => {
+describe('npm run import', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'cdrql-import-'));

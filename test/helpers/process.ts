@@ -4,6 +4,13 @@ import { DEMO_KEYS } from '../../src/db/seed/demo-keys.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * For a test that starts Node processes: each start costs 1-3 s alone (tsx, PGlite, the bundle),
+ * and up to three times that while the other test files share the machine's two cores. A test of
+ * nine starts took 13.6 s alone and passed 30 s under CI's load.
+ */
+export const PROCESS_TEST_TIMEOUT = 120_000;
+
 export interface CliRun {
   child: ChildProcess;
   /** Everything the process wrote so far, stdout and stderr together. */
