@@ -49,9 +49,6 @@ export interface ImportOptions extends NormalizeOptions {
  */
 export const DEFAULT_BATCH_SIZE = 5000;
 
-/** A call's vendor identity: two batches in flight never share one. */
-const keyOf = (item: BatchItem) => `${item.source}:${item.externalId}`;
-
 /** The vendor id of a raw record, for problem reports, whatever the format calls it. */
 const idOf = (record: Record<string, unknown>) =>
   text(record.callId ?? record.sid ?? record.Sid ?? record.call_uuid ?? record['@id'] ?? record.call_sid) ?? null;
@@ -116,7 +113,7 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
     statistics.inserted(summary.inserted);
   };
   const dispatch = async (items: BatchItem[]) => {
-    const keys = new Set(items.map(keyOf));
+    const keys = new Set(items.map((item) => item.key));
     const blocks = () => [...inFlight].filter((flight) => inFlight.size >= lanes || [...keys].some((key) => flight.keys.has(key)));
     for (let blocking = blocks(); blocking.length > 0; blocking = blocks()) await Promise.race(blocking.map((flight) => flight.done));
     const written = write(items);

@@ -151,19 +151,22 @@ const DIALLABLE = /^\+?[\d\s().-]{4,}$/;
 export function party(value: unknown, options: NormalizeOptions): Party {
   const address = text(value);
   if (address === null || !DIALLABLE.test(address)) return { address, number: null };
-  const key = `${options.defaultRegion ?? ''}|${address}`;
-  let number = parsed.get(key);
+  const region = options.defaultRegion ?? '';
+  let parsed = parsedIn.get(region);
+  if (!parsed) parsedIn.set(region, (parsed = new Map()));
+  let number = parsed.get(address);
   if (number === undefined) {
     number = e164(address, options);
     // Call records repeat the same numbers (DIDs, regular callers); parsing one costs microseconds.
     if (parsed.size >= MAX_REMEMBERED_NUMBERS) parsed.clear();
-    parsed.set(key, number);
+    parsed.set(address, number);
   }
   return { address, number };
 }
 
 const MAX_REMEMBERED_NUMBERS = 100_000;
-const parsed = new Map<string, string | null>();
+/** E.164 forms by default region, then by address. */
+const parsedIn = new Map<string, Map<string, string | null>>();
 
 /**
  * A North American number (+1, then an area code and a number that start with 2-9) is its own

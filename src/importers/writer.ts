@@ -23,6 +23,8 @@ export interface BatchItem {
   /** The call's vendor identity, and the parent it names: what writing and linking it needs besides its columns. */
   source: string;
   externalId: string;
+  /** Source and vendor id in one string: batches and rounds are kept apart by it. */
+  key: string;
   parentExternalId: string | null;
   /**
    * The call's data columns as a line of COPY text, UTF-8 encoded (see staged): made when the
@@ -78,9 +80,8 @@ function rounds(items: BatchItem[]): BatchItem[][] {
   const out: BatchItem[][] = [];
   const seen = new Map<string, number>();
   for (const item of items) {
-    const key = `${item.source}:${item.externalId}`;
-    const round = seen.get(key) ?? 0;
-    seen.set(key, round + 1);
+    const round = seen.get(item.key) ?? 0;
+    seen.set(item.key, round + 1);
     (out[round] ??= []).push(item);
   }
   return out;
@@ -100,10 +101,12 @@ const encodedLine = (columns: readonly string[], row: Columns) => Buffer.from(co
  */
 export function staged(position: number, call: NormalizedCall, recordText?: string): BatchItem {
   const callLine = copyLine(CALL_DATA_COLUMNS.map((column) => (column === 'payload' && recordText !== undefined ? recordText : call.call[column])));
+  const source = String(call.call.source);
   return {
     position,
-    source: String(call.call.source),
+    source,
     externalId: call.externalId,
+    key: `${source}:${call.externalId}`,
     parentExternalId: (call.call.parent_external_id as string | null | undefined) ?? null,
     line: Buffer.from(callLine),
     attempts: call.attempts.map((attempt) => ({
@@ -114,8 +117,8 @@ export function staged(position: number, call: NormalizedCall, recordText?: stri
   };
 }
 
-/** What the database did with one call of a round: written (inserted or updated) with this id, or left unchanged. */
-type Written = Map<string, { id: string; inserted: boolean }>;
+/** What the database did with each call of a round, in its order: written (inserted or updated) with this id, or left unchanged (undefined). */
+type Written = Array<{ id: string; inserted: boolean } | undefined>;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -136,7 +139,7 @@ async function insertNew(tx: SqlExecutor, accountId: string, round: BatchItem[])
     await tx.exec('ROLLBACK TO SAVEPOINT new_calls');
     return null;
   }
-  return new Map(round.map((item, i) => [item.externalId, { id: ids[i]!, inserted: true }]));
+  return ids.map((id) => ({ id, inserted: true }));
 }
 
 /**
@@ -171,7 +174,8 @@ async function upsert(tx: SqlExecutor, accountId: string, round: BatchItem[]): P
   await tx.exec(STAGE);
   await tx.copyFrom(`import_calls (${columnList})`, prefixedLines(round.map((item) => item.line)));
   const rows = await tx.query<{ id: string; external_id: string; inserted: boolean }>(UPSERT, [accountId]);
-  return new Map(rows.map((row) => [row.external_id, { id: row.id, inserted: row.inserted }]));
+  const byExternalId = new Map(rows.map((row) => [row.external_id, { id: row.id, inserted: row.inserted }]));
+  return round.map((item) => byExternalId.get(item.externalId));
 }
 
 /** A changed call, with the id the database gave it. */
@@ -258,8 +262,8 @@ async function writeItems(tx: SqlExecutor, accountId: string, items: BatchItem[]
     const written = (n === 0 ? await insertNew(tx, accountId, round) : null) ?? (await upsert(tx, accountId, round));
     const changed: Changed[] = [];
     const replaced: string[] = [];
-    for (const item of round) {
-      const row = written.get(item.externalId);
+    for (const [i, item] of round.entries()) {
+      const row = written[i];
       if (!row) {
         outcomes.set(item.position, 'unchanged');
         continue;

@@ -13,9 +13,9 @@ export const freeclimb: Format = {
     const from = party(r.from, options);
     const to = party(r.to, options);
     // Today's API adds ISO-8601 twins beside each RFC 1123 field; they carry milliseconds.
-    const at = (field: string) => time(r[`${field}ISO`] ?? r[field], field);
-    const start = at('startTime');
-    const end = at('endTime');
+    const at = (field: string, iso: string) => time(r[iso] ?? r[field], field);
+    const start = at('startTime', 'startTimeISO');
+    const end = at('endTime', 'endTimeISO');
     return {
       externalId,
       call: {
@@ -30,11 +30,11 @@ export const freeclimb: Format = {
         to_number: to.number,
         caller_name: text(r.callerName),
         phone_number_id: text(r.phoneNumberId),
-        vendor_created_at: at('dateCreated'),
-        vendor_updated_at: at('dateUpdated'),
+        vendor_created_at: at('dateCreated', 'dateCreatedISO'),
+        vendor_updated_at: at('dateUpdated', 'dateUpdatedISO'),
         vendor_revision: integer(r.revision, 'revision'),
         start_time: start,
-        answer_time: at('connectTime'),
+        answer_time: at('connectTime', 'connectTimeISO'),
         end_time: end,
         duration: derivedDuration(integer(r.duration, 'duration'), start, end),
         connect_duration: integer(r.connectDuration, 'connectDuration'),
