@@ -68,7 +68,7 @@ const environmentSchema = z.object({
   SQL_RESPONSES: booleanFromEnv.default(true),
   /**
    * Execute operations compiled by graphql-jit; false runs graphql-js, the reference
-   * implementation (graphql-jit orders the fields of some fragments differently). @default true
+   * implementation, for every operation (it runs those graphql-jit gets wrong either way). @default true
    */
   GRAPHQL_JIT: booleanFromEnv.default(true),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
