@@ -132,7 +132,7 @@ describe('responses written in SQL', () => {
   });
 
   it('answers in the document\'s field order on graphql-jit, the default executor, as on graphql-js', async () => {
-    const FRAGMENTS_FIRST = [
+    const queries = [
       `query ($skip: Boolean!) { calls(first: 3, filter: { isLeg: true }) { nodes { ...Names parent @skip(if: $skip) { id } status } } }
        fragment Names on Call { id callerName }`,
       `{ calls(first: 3) { edges { node { ... on Node { id } externalId ... on Call { status } } } } }`,
@@ -140,7 +140,7 @@ describe('responses written in SQL', () => {
       // Fragments last: the order graphql-jit keeps.
       `{ calls(first: 3) { nodes { status price { currency } ...Ids } } } fragment Ids on Node { id __typename }`,
     ];
-    for (const query of FRAGMENTS_FIRST) {
+    for (const query of queries) {
       const body = { query, variables: { skip: false } };
       expect(await (await compiled.post(body)).text()).toBe(await (await executed.post(body)).text());
     }

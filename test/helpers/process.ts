@@ -6,8 +6,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * For a test that starts Node processes: each start costs 1-3 s alone (tsx, PGlite, the bundle),
- * and up to three times that while the other test files share the machine's two cores. A test of
- * nine starts took 13.6 s alone and passed 30 s under CI's load.
+ * and more than twice that while the other test files share the machine's two cores: a test of
+ * nine starts took 13.6 s alone and ran out of 30 s under CI's load.
  */
 export const PROCESS_TEST_TIMEOUT = 120_000;
 
