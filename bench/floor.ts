@@ -144,36 +144,38 @@ const DEEP_PAGE_AFTER_SQL = `
     `EXISTS (SELECT 1 FROM calls b WHERE b.account_id = $1 AND b.start_time < $5::timestamptz AND (b.start_time, b.id) >= ($2::timestamptz, $3::bigint))`,
   )}`;
 
-/** cdrql's answered (src/db/read/calls.ts ANSWERED). */
-const ANSWERED = `(c.answer_time IS NOT NULL OR c.status IN ('COMPLETED', 'IN_PROGRESS'))`;
-
 /**
  * W3 (DashboardStatistics): $1 account, $2 time zone, $3 from, $4 to. The series and the
- * breakdown select the same calls (the account's, start time in [from, to)), so one scan feeds
- * both through GROUPING SETS: by local day and by DID. Each measure is cdrql's expression
- * (src/db/read/statistics.ts), so the floats round identically; only the measures W3 selects are
- * computed. Days are local calendar days, every one of [from, to) present, empty ones as zeros;
- * the breakdown is the 10 largest DIDs by calls (ties by DID) and the rest summed as `other`.
+ * breakdown select the same calls (the account's calls that are not legs, start time in
+ * [from, to)), so one scan of the calls feeds both through GROUPING SETS: by local day and by DID.
+ * Each measure is cdrql's definition (the SQL functions of the call_rollups migration; ACD is
+ * conversation seconds over answered calls with a conversation time, unrounded), as float8
+ * divisions like cdrql's; only the measures W3 selects are computed. Days are local calendar days,
+ * every one of [from, to) present, empty ones as zeros; the breakdown is the 10 largest DIDs by
+ * calls (ties by DID in byte order, null last) and the rest summed as `other`.
  */
 const DASHBOARD_STATISTICS_SQL = `
   WITH grouped AS (
     SELECT GROUPING(s.starts) AS by_did, s.starts, s.did,
            count(*)::int AS total,
            count(*) FILTER (WHERE s.answered)::int AS answered,
-           round(avg(s.duration) FILTER (WHERE s.answered), 1)::float8 AS average_answered_duration,
-           COALESCE(sum(s.billable) FILTER (WHERE s.answered), 0)::bigint::float8 AS billable_seconds,
-           sum(s.duration) FILTER (WHERE s.answered) AS answered_duration,
-           count(s.duration) FILTER (WHERE s.answered) AS answered_with_duration
+           COALESCE(sum(s.billable), 0)::float8 AS billable_seconds,
+           sum(s.conversation) AS conversation_seconds,
+           count(s.conversation) AS conversation_calls
       FROM (SELECT date_trunc('day', c.start_time AT TIME ZONE $2::text) AT TIME ZONE $2::text AS starts, c.did_number AS did,
-                   ${ANSWERED} AS answered, c.duration, COALESCE(c.connect_duration, c.duration) AS billable
-              FROM calls c WHERE c.account_id = $1 AND c.start_time >= $3::timestamptz AND c.start_time < $4::timestamptz) s
+                   call_answered(c.status, c.answer_time) AS answered,
+                   call_conversation(c.status, c.answer_time, c.end_time, c.connect_duration) AS conversation,
+                   call_billable(c.status, c.answer_time, c.connect_duration, c.duration) AS billable
+              FROM calls c WHERE c.account_id = $1 AND c.start_time >= $3::timestamptz AND c.start_time < $4::timestamptz
+               AND c.parent_id IS NULL AND c.parent_external_id IS NULL) s
      GROUP BY GROUPING SETS ((s.starts), (s.did))),
-  ranked AS (SELECT g.*, row_number() OVER (ORDER BY g.total DESC, g.did NULLS LAST) AS rank FROM grouped g WHERE g.by_did = 1)
+  ranked AS (SELECT g.*, row_number() OVER (ORDER BY g.total DESC, g.did COLLATE "C" NULLS LAST) AS rank FROM grouped g WHERE g.by_did = 1)
   SELECT json_build_object(
     'callSeries', (
       SELECT COALESCE(json_agg(json_build_object('start', ${iso('b.starts')}, 'measures', json_build_object(
                'total', COALESCE(g.total, 0), 'answered', COALESCE(g.answered, 0),
-               'averageAnsweredDuration', g.average_answered_duration, 'billableSeconds', COALESCE(g.billable_seconds, 0)))
+               'averageAnsweredDuration', g.conversation_seconds::float8 / NULLIF(g.conversation_calls, 0),
+               'billableSeconds', COALESCE(g.billable_seconds, 0)))
              ORDER BY b.starts), '[]')
         FROM (SELECT local AT TIME ZONE $2::text AS starts
                 FROM generate_series(date_trunc('day', $3::timestamptz AT TIME ZONE $2::text),
@@ -181,11 +183,12 @@ const DASHBOARD_STATISTICS_SQL = `
         LEFT JOIN grouped g ON g.by_did = 0 AND g.starts = b.starts),
     'callBreakdown', json_build_object(
       'rows', (SELECT COALESCE(json_agg(json_build_object('key', r.did, 'measures', json_build_object(
-                 'total', r.total, 'answered', r.answered, 'averageAnsweredDuration', r.average_answered_duration, 'billableSeconds', r.billable_seconds))
+                 'total', r.total, 'answered', r.answered,
+                 'averageAnsweredDuration', r.conversation_seconds::float8 / NULLIF(r.conversation_calls, 0), 'billableSeconds', r.billable_seconds))
                ORDER BY r.rank), '[]') FROM ranked r WHERE r.rank <= 10),
       'other', (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_build_object('groups', count(*)::int, 'measures', json_build_object(
                   'total', sum(r.total)::int, 'answered', sum(r.answered)::int,
-                  'averageAnsweredDuration', round(sum(r.answered_duration) / NULLIF(sum(r.answered_with_duration), 0), 1),
+                  'averageAnsweredDuration', sum(r.conversation_seconds)::float8 / NULLIF(sum(r.conversation_calls), 0),
                   'billableSeconds', sum(r.billable_seconds))) END
                   FROM ranked r WHERE r.rank > 10)))::text AS data`;
 

@@ -16,9 +16,9 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-/** The real GraphQL app on DATABASE_URL (the benchmark database), migrated, with a key of `account`. */
-export async function benchApp(account: string, name: string): Promise<BenchApp> {
-  const config = loadConfig();
+/** The real GraphQL app on DATABASE_URL (the benchmark database) or `url`, migrated, with a key of `account`. */
+export async function benchApp(account: string, name: string, url?: string): Promise<BenchApp> {
+  const config = loadConfig(url ? { ...process.env, DATABASE_URL: url } : process.env);
   if (!config.database.url) throw new Error('Set DATABASE_URL to the benchmark database (npm run db:seed -- --calls 1000000 --accounts 20).');
   const db = await openDatabase(config.database, { logQueries: true });
   await migrate(db.sql);

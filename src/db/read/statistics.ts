@@ -1,141 +1,439 @@
-import type { CallDirection, CallStatus, HangupDisposition } from '../generated/enums.js';
-import { ANSWERED, HAS_RECORDING } from './calls.js';
-import { and, isoTime, SqlParams } from './sql.js';
+import { Prisma } from '../generated/client.js';
+import { HAS_RECORDING } from './calls.js';
 
 /**
- * Dashboard measures, computed by PostgreSQL in one statement over the calls a filter selects:
- * no call row leaves the database.
+ * Dashboard measures, computed by PostgreSQL in one statement per group of statistics that share a
+ * filter: no call row leaves the database. A statement reads either the calls or the rollups the
+ * triggers of prisma/migrations/20261202060000_call_rollups keep per account and UTC quarter-hour
+ * (`call_quarter_totals` without dimensions, `call_quarter_rollups` with them, and
+ * `call_quarter_durations`, the conversation-time histogram); both feed the same aggregation, so
+ * every measure has one definition whatever it is read from. The per-call definitions are the SQL
+ * functions of that migration (call_attempted, call_answered …), shared with the triggers.
  */
+
+/** Dimensions a breakdown or a split series can group by: the expression on alias `c`, and whether the rollups hold it. */
+export const DIMENSIONS = {
+  DIRECTION: { sql: 'c.direction::text', rollups: true },
+  STATUS: { sql: 'c.status::text', rollups: true },
+  SOURCE: { sql: 'c.source::text', rollups: true },
+  HANGUP_DISPOSITION: { sql: 'c.hangup_disposition::text', rollups: true },
+  ANSWERED_BY: { sql: 'c.answered_by::text', rollups: true },
+  CURRENCY: { sql: 'c.currency::text', rollups: true },
+  DID_NUMBER: { sql: 'c.did_number', rollups: true },
+  FROM_NUMBER: { sql: 'c.from_number', rollups: false },
+  TO_NUMBER: { sql: 'c.to_number', rollups: false },
+  FROM_ADDRESS: { sql: 'c.from_address', rollups: false },
+  TO_ADDRESS: { sql: 'c.to_address', rollups: false },
+  EXTENSION: { sql: 'c.extension_id::text', rollups: false },
+} as const;
+export type Dimension = keyof typeof DIMENSIONS;
+
+/** Counts per value that every measures object can list, by the column (on calls and rollups alike). */
+export const DETAILS = ['status', 'direction', 'hangup_disposition', 'answered_by', 'currency'] as const;
+export type Detail = (typeof DETAILS)[number];
+
+/** Filter fields the rollups hold as columns of the same name and type as calls' (CallFilter field → column). */
+export const ROLLUP_FILTER_FIELDS: Record<string, string> = {
+  source: 'source',
+  status: 'status',
+  direction: 'direction',
+  hangupDisposition: 'hangup_disposition',
+  answeredBy: 'answered_by',
+  currency: 'currency',
+  didNumber: 'did_number',
+};
+
+export type Interval = 'minute' | 'five_minutes' | 'fifteen_minutes' | 'hour' | 'day' | 'week' | 'month';
+
+/** Sub-day buckets: [unit, step of the candidate grid] (see boundsSql). */
+const SUB_DAY: Partial<Record<Interval, { unit: string; grid: string }>> = {
+  minute: { unit: '1 minute', grid: '1 minute' },
+  five_minutes: { unit: '5 minutes', grid: '5 minutes' },
+  fifteen_minutes: { unit: '15 minutes', grid: '15 minutes' },
+  hour: { unit: '1 hour', grid: '15 minutes' },
+};
+const CALENDAR: Partial<Record<Interval, string>> = { day: 'day', week: 'week', month: 'month' };
+
+/** Intervals whose every boundary is a UTC quarter-hour wherever the zone's offset is a multiple of 15 minutes. */
+export const QUARTER_ALIGNED: ReadonlySet<Interval> = new Set(['fifteen_minutes', 'hour', 'day', 'week', 'month']);
+
+export interface Buckets {
+  interval: Interval;
+  timeZone: string;
+  from: Date;
+  to: Date;
+}
 
 /**
- * Scalar measures of a group of calls `c`; every statistic, bucket and breakdown row has them.
- * Counting calls with a recording probes the recordings of every call (most of a month's
- * series), so it is done only when the operation asks for it.
+ * The instants where buckets start, in order, then the end of the last one: the bucket holding
+ * `from`, every one after it, up to the first boundary at or after `to`.
+ *
+ * Days, weeks and months are the zone's calendar: local midnights (of Mondays, of the 1st)
+ * generated as local timestamps and turned into instants with AT TIME ZONE, which reads a local
+ * time skipped by a clock change as the moment of the change. Shorter buckets are runs of the same
+ * local clock reading and UTC offset: a candidate instant every grid step (the unit, at most 15
+ * minutes: offsets and their changes are multiples of 15 minutes) starts a bucket where the local
+ * unit or the offset differs from the previous candidate's. So the hour repeated when clocks go
+ * back is two buckets, and the half hour Lord Howe Island skips makes a 30-minute bucket.
  */
-const measures = (countRecordings: boolean) => `
-  count(*)::int AS "total",
-  count(*) FILTER (WHERE ${ANSWERED('c')})::int AS "answered",
-  round(avg(c.duration) FILTER (WHERE ${ANSWERED('c')}), 1)::float8 AS "averageAnsweredDuration",
-  COALESCE(sum(COALESCE(c.connect_duration, c.duration)) FILTER (WHERE ${ANSWERED('c')}), 0)::bigint::float8 AS "billableSeconds",
-  round(avg(COALESCE(c.connect_duration, c.duration)) FILTER (WHERE ${ANSWERED('c')}), 1)::float8 AS "averageBillableSeconds",
-  ${countRecordings ? `count(*) FILTER (WHERE ${HAS_RECORDING('c')})::int` : 'NULL::int'} AS "withRecording"`;
+function boundsSql(b: Buckets): Prisma.Sql {
+  const tz = b.timeZone;
+  const from = b.from.toISOString();
+  const to = b.to.toISOString();
+  const calendar = CALENDAR[b.interval];
+  const candidates = calendar
+    ? Prisma.sql`SELECT local AT TIME ZONE ${tz}::text AS b
+        FROM generate_series(date_trunc(${calendar}::text, ${from}::timestamptz AT TIME ZONE ${tz}::text) - ${`1 ${calendar}`}::interval,
+                             date_trunc(${calendar}::text, ${to}::timestamptz AT TIME ZONE ${tz}::text) + ${`2 ${calendar}`}::interval,
+                             ${`1 ${calendar}`}::interval) AS local`
+    : (() => {
+        const { unit, grid } = SUB_DAY[b.interval]!;
+        return Prisma.sql`SELECT i AS b FROM (
+            SELECT i, date_bin(${unit}::interval, i AT TIME ZONE ${tz}::text, timestamp '2000-01-01') AS label,
+                   (i AT TIME ZONE ${tz}::text) - (i AT TIME ZONE 'UTC') AS offset_,
+                   date_bin(${unit}::interval, (i - ${grid}::interval) AT TIME ZONE ${tz}::text, timestamp '2000-01-01') AS previous_label,
+                   ((i - ${grid}::interval) AT TIME ZONE ${tz}::text) - ((i - ${grid}::interval) AT TIME ZONE 'UTC') AS previous_offset
+              FROM generate_series(date_bin(${grid}::interval, ${from}::timestamptz, timestamptz '2000-01-01 00:00:00+00') - ${unit}::interval - ${grid}::interval,
+                                   ${to}::timestamptz + ${unit}::interval + ${grid}::interval, ${grid}::interval) AS i) g
+            WHERE label <> previous_label OR offset_ <> previous_offset`;
+      })();
+  return Prisma.sql`
+    candidates AS MATERIALIZED (${candidates}),
+    bounds AS (
+      SELECT array_agg(b ORDER BY b) AS b FROM (SELECT DISTINCT b FROM candidates) d
+       WHERE b >= (SELECT max(b) FROM candidates WHERE b <= ${from}::timestamptz)
+         AND b <= (SELECT min(b) FROM candidates WHERE b >= ${to}::timestamptz))`;
+}
 
+/** What one statement computes: the groupings of its parts over one set of calls. */
+export interface Request {
+  /** Account, filter and legs, on alias `c` of the source read (calls or rollups: the same columns). */
+  where: Prisma.Sql;
+  /** Where the calls are read from. */
+  source: 'calls' | 'totals' | 'rollups';
+  /** Start time in [from, to) (added to `where`); for series, the buckets. */
+  range?: { from?: Date; to?: Date };
+  buckets?: Buckets;
+  /** The dimension breakdowns and splits rank by, and how many of its values are listed. */
+  key?: { dimension: Dimension; top: number };
+  /** Grouping sets: by bucket, by ranked key, both, or none (the whole), each with the details asked. */
+  sets: Array<{ bucket: boolean; key: boolean }>;
+  details: ReadonlySet<Detail>;
+  percentiles: boolean;
+  recordings: boolean;
+}
+
+export interface Counts {
+  calls: number;
+  attempted: number;
+  answered: number;
+  reached: number;
+  conversation_calls: number;
+  conversation_seconds: number;
+  billable_seconds: number;
+  with_recording: number;
+}
+
+export interface ResultRow extends Counts {
+  bucket: number | null;
+  rank: number | null;
+  /** 1 when the row is not per ranked key (the whole bucket, or the statement's whole). */
+  no_rank: number;
+  /** The detail column this row counts one value of; null for a group's own row. */
+  detail: Detail | null;
+  status: string | null;
+  direction: string | null;
+  hangup_disposition: string | null;
+  answered_by: string | null;
+  currency: string | null;
+  priced_calls: number;
+  price: string;
+}
+
+export interface PercentileRow {
+  bucket: number | null;
+  rank: number | null;
+  no_rank: number;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface Result {
+  /** Bucket boundaries in epoch milliseconds (series only). */
+  bounds: number[] | null;
+  /** The ranked keys, most calls first (breakdowns and splits only). */
+  keys: Array<string | null> | null;
+  /** How many distinct keys have calls. */
+  groups: number | null;
+  rows: ResultRow[];
+  percentiles: PercentileRow[];
+}
+
+const raw = Prisma.raw;
+const ZERO_DETAILS = Prisma.sql`NULL::text AS status, NULL::text AS direction, NULL::text AS hangup_disposition, NULL::text AS answered_by, NULL::text AS currency`;
+
+/** The statement of a request; its one row's `result` column is a Result. */
+export function measuresQuery(request: Request): Prisma.Sql {
+  const { source, key, buckets } = request;
+  const instant = raw(source === 'calls' ? 'c.start_time' : 'c.quarter');
+  const bucketOf = (column: Prisma.Sql) => (buckets ? Prisma.sql`width_bucket(${column}, (SELECT b FROM bounds))` : Prisma.sql`0`);
+  const keyOf = key ? raw(DIMENSIONS[key.dimension].sql) : raw('NULL::text');
+  const where = Prisma.sql`${request.where}${
+    request.range?.from ? Prisma.sql` AND ${instant} >= ${request.range.from.toISOString()}::timestamptz` : Prisma.empty
+  }${request.range?.to ? Prisma.sql` AND ${instant} < ${request.range.to.toISOString()}::timestamptz` : Prisma.empty}`;
+
+  let rows: Prisma.Sql;
+  let histogram: Prisma.Sql = Prisma.sql`SELECT NULL::int AS bucket, NULL::text AS key, NULL::int AS edge, 0 AS calls WHERE false`;
+  if (source === 'calls') {
+    rows = Prisma.sql`
+      SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key,
+             c.status::text AS status, c.direction::text AS direction, c.hangup_disposition::text AS hangup_disposition,
+             c.answered_by::text AS answered_by, c.currency::text AS currency,
+             1 AS calls, call_attempted(c.status, c.start_time, c.answer_time)::int AS attempted,
+             call_answered(c.status, c.answer_time)::int AS answered, call_reached(c.status, c.start_time, c.answer_time)::int AS reached,
+             (x.conversation IS NOT NULL)::int AS conversation_calls, COALESCE(x.conversation, 0) AS conversation_seconds,
+             COALESCE(call_billable(c.status, c.answer_time, c.connect_duration, c.duration), 0) AS billable_seconds,
+             (c.price IS NOT NULL)::int AS priced_calls, COALESCE(c.price, 0) AS price,
+             ${request.recordings ? raw(`${HAS_RECORDING('c')}::int`) : raw('0')} AS with_recording,
+             call_duration_edge(x.conversation) AS edge
+        FROM calls c CROSS JOIN LATERAL (SELECT call_conversation(c.status, c.answer_time, c.end_time, c.connect_duration) AS conversation) x
+       WHERE ${where}`;
+    if (request.percentiles) histogram = Prisma.sql`SELECT bucket, key, edge, calls FROM src WHERE edge IS NOT NULL`;
+  } else {
+    const rollups = source === 'rollups';
+    rows = Prisma.sql`
+      SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key,
+             ${rollups ? Prisma.sql`c.status::text AS status, c.direction::text AS direction, c.hangup_disposition::text AS hangup_disposition, c.answered_by::text AS answered_by, c.currency::text AS currency` : ZERO_DETAILS},
+             c.calls, c.attempted, c.answered, c.reached, c.conversation_calls, c.conversation_seconds, c.billable_seconds,
+             ${rollups ? raw('c.priced_calls, c.price') : raw('0 AS priced_calls, 0::numeric AS price')}, 0 AS with_recording
+        FROM ${raw(rollups ? 'call_quarter_rollups' : 'call_quarter_totals')} c WHERE ${where}`;
+    if (request.percentiles) {
+      histogram = Prisma.sql`SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key, c.edge, c.calls FROM call_quarter_durations c WHERE ${where}`;
+    }
+  }
+
+  const top = key
+    ? Prisma.sql`SELECT array_agg(key ORDER BY n DESC, key COLLATE "C" NULLS LAST) AS keys FROM (
+        SELECT key, sum(calls) AS n FROM src GROUP BY key HAVING sum(calls) > 0 ORDER BY n DESC, key COLLATE "C" NULLS LAST LIMIT ${key.top}::int) t`
+    : Prisma.sql`SELECT NULL::text[] AS keys`;
+  const groups = key ? Prisma.sql`(SELECT count(*) FROM (SELECT key FROM src GROUP BY key HAVING sum(calls) > 0) k)::int` : Prisma.sql`NULL::int`;
+
+  const details = DETAILS.filter((detail) => request.details.has(detail));
+  const setColumns = request.sets.map((set) => [...(set.bucket ? ['bucket'] : []), ...(set.key ? ['rank'] : [])]);
+  const sets = setColumns.flatMap((base) => [null, ...details].map((extra) => raw(`(${[...base, ...(extra ? [extra] : [])].join(', ')})`)));
+  // GROUPING() takes only columns some set groups by.
+  const noRank = request.sets.some((set) => set.key) ? raw('GROUPING(rank)') : raw('1');
+  const bucketColumn = raw(request.sets.some((set) => set.bucket) ? 'bucket' : 'NULL::int AS bucket');
+  const rankColumn = raw(request.sets.some((set) => set.key) ? 'rank' : 'NULL::int AS rank');
+  const detailOf = details.length
+    ? raw(`CASE ${details.map((detail) => `WHEN GROUPING(${detail}) = 0 THEN '${detail}'`).join(' ')} END`)
+    : raw('NULL::text');
+  const detailColumns = raw(DETAILS.map((detail) => (details.includes(detail) ? detail : `NULL::text AS ${detail}`)).join(', '));
+
+  const percentiles = request.percentiles
+    ? Prisma.sql`
+      pct AS (
+        SELECT ${bucketColumn}, ${rankColumn}, ${noRank} AS no_rank, edge, sum(n) AS n FROM (
+          SELECT h.bucket, array_position(t.keys, h.key) AS rank, h.edge, h.calls AS n FROM histogram h CROSS JOIN top t) x
+         GROUP BY edge, GROUPING SETS (${Prisma.join(setColumns.map((columns) => raw(`(${columns.join(', ')})`)), ', ')})),
+      percentiles AS (
+        SELECT bucket, rank, no_rank,
+               min(edge) FILTER (WHERE cum >= 0.5 * total) AS p50, min(edge) FILTER (WHERE cum >= 0.9 * total) AS p90,
+               min(edge) FILTER (WHERE cum >= 0.95 * total) AS p95, min(edge) FILTER (WHERE cum >= 0.99 * total) AS p99
+          FROM (SELECT bucket, rank, no_rank, edge,
+                       sum(n) OVER (PARTITION BY bucket, rank, no_rank ORDER BY edge) AS cum,
+                       sum(n) OVER (PARTITION BY bucket, rank, no_rank) AS total
+                  FROM pct WHERE n > 0) y
+         GROUP BY bucket, rank, no_rank),`
+    : Prisma.sql`percentiles AS (SELECT NULL::int AS bucket WHERE false),`;
+
+  return Prisma.sql`
+    WITH ${buckets ? Prisma.sql`${boundsSql(buckets)},` : Prisma.empty}
+    src AS MATERIALIZED (${rows}),
+    histogram AS (${histogram}),
+    top AS (${top}),
+    ${percentiles}
+    agg AS (
+      SELECT ${bucketColumn}, ${rankColumn}, ${noRank} AS no_rank, ${detailOf} AS detail, ${detailColumns},
+             sum(calls)::int AS calls, sum(attempted)::int AS attempted, sum(answered)::int AS answered, sum(reached)::int AS reached,
+             sum(conversation_calls)::int AS conversation_calls, sum(conversation_seconds)::float8 AS conversation_seconds,
+             sum(billable_seconds)::float8 AS billable_seconds, sum(priced_calls)::int AS priced_calls, sum(price)::text AS price,
+             sum(with_recording)::int AS with_recording
+        FROM (SELECT s.*, array_position(t.keys, s.key) AS rank FROM src s CROSS JOIN top t) l
+       GROUP BY GROUPING SETS (${Prisma.join(sets, ', ')})
+      HAVING sum(calls) > 0)
+    SELECT json_build_object(
+      'bounds', ${buckets ? Prisma.sql`(SELECT array_agg(extract(epoch FROM b) * 1000 ORDER BY b) FROM (SELECT unnest(b) AS b FROM bounds) u)` : Prisma.sql`NULL::int`},
+      'keys', (SELECT keys FROM top),
+      'groups', ${groups},
+      'rows', (SELECT COALESCE(json_agg(a), '[]'::json) FROM agg a),
+      'percentiles', (SELECT COALESCE(json_agg(p), '[]'::json) FROM percentiles p)) AS result`;
+}
+
+const QUARTER_MS = 15 * 60_000;
+const aligned = (date: Date | undefined) => date === undefined || date.getTime() % QUARTER_MS === 0;
+
+/** The zone's UTC offset at an instant, in minutes (Intl's "GMT+10:30" reading). */
+export function offsetMinutes(timeZone: string, at: Date): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((part) => part.type === 'timeZoneName')!.value;
+  const match = /GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?/.exec(name);
+  if (!match) return 0;
+  const minutes = Number(match[2]) * 60 + Number(match[3]) + Number(match[4] ?? 0) / 60;
+  return match[1] === '-' ? -minutes : minutes;
+}
+
+/** A filter as the rollups can answer it: the rest goes to the shared call filter on the rollups' columns. */
+export interface RollupFilter<F> {
+  rest: F | null;
+  isLeg: boolean | null;
+  start: { from?: Date; to?: Date };
+  /** Whether it reads any rollup dimension (so the totals cannot answer it). */
+  dimensions: boolean;
+}
+
+type FilterLike = Record<string, unknown> & { AND?: readonly FilterLike[] | null; OR?: readonly FilterLike[] | null; NOT?: FilterLike | null };
+
+const present = (value: unknown) => value !== null && value !== undefined;
+
+/** Whether a (nested) filter reads only columns the rollups hold. */
+function onlyRollupFields(filter: FilterLike): boolean {
+  return Object.entries(filter).every(([field, value]) => {
+    if (!present(value)) return true;
+    if (field === 'AND' || field === 'OR') return (value as FilterLike[]).every(onlyRollupFields);
+    if (field === 'NOT') return onlyRollupFields(value as FilterLike);
+    return field in ROLLUP_FILTER_FIELDS;
+  });
+}
+
+/** A filter's top-level start time as a range [from, to), and the rest; null when it uses other operators. */
+export function startRange<F extends object>(filter: F | null | undefined): { rest: F | null; start: { from?: Date; to?: Date } } | null {
+  const { startTime, ...rest } = (filter ?? {}) as FilterLike & { startTime?: Record<string, Date | null> | null };
+  const start: { from?: Date; to?: Date } = {};
+  for (const [operator, value] of Object.entries(startTime ?? {})) {
+    if (!present(value)) continue;
+    if (operator === 'gte') start.from = value!;
+    else if (operator === 'lt') start.to = value!;
+    else return null;
+  }
+  return { rest: Object.values(rest).some(present) ? (rest as F) : null, start };
+}
+
+/**
+ * The filter split for the rollups, or null when they cannot answer it: a field they do not
+ * hold, or a start time that is not a range [gte, lt) of UTC quarter-hours.
+ */
+export function rollupFilter<F extends object>(filter: F | null | undefined): RollupFilter<F> | null {
+  const split = startRange(filter);
+  if (!split || !aligned(split.start.from) || !aligned(split.start.to)) return null;
+  const { isLeg, ...rest } = (split.rest ?? {}) as FilterLike & { isLeg?: boolean | null };
+  if (!onlyRollupFields(rest)) return null;
+  const dimensions = Object.values(rest).some(present);
+  return { rest: dimensions ? (rest as F) : null, isLeg: isLeg ?? null, start: split.start, dimensions };
+}
+
+/** Whether a series' boundaries are UTC quarter-hours, so the rollups can fill its buckets. */
+export function quarterAligned(buckets: Buckets): boolean {
+  return (
+    QUARTER_ALIGNED.has(buckets.interval) &&
+    aligned(buckets.from) &&
+    aligned(buckets.to) &&
+    [buckets.from, buckets.to].every((at) => offsetMinutes(buckets.timeZone, at) % 15 === 0)
+  );
+}
+
+export interface ValueCount {
+  value: string | null;
+  count: number;
+}
+
+/** The measures of one group of calls, as counts and sums; ratios are derived by the schema. */
 export interface Measures {
   total: number;
+  attempted: number;
   answered: number;
-  averageAnsweredDuration: number | null;
+  reached: number;
+  conversationCalls: number;
+  conversationSeconds: number;
   billableSeconds: number;
-  averageBillableSeconds: number | null;
   withRecording: number;
-}
-
-export interface Statistics extends Measures {
   prices: Array<{ currency: string | null; amount: string }>;
-  byStatus: Array<{ value: CallStatus; count: number }>;
-  byDirection: Array<{ value: CallDirection | null; count: number }>;
-  byHangupDisposition: Array<{ value: HangupDisposition | null; count: number }>;
+  byStatus: ValueCount[];
+  byDirection: ValueCount[];
+  byHangupDisposition: ValueCount[];
+  byAnsweredBy: ValueCount[];
+  percentiles: { p50: number | null; p90: number | null; p95: number | null; p99: number | null } | null;
 }
 
-type Where = (params: SqlParams) => string[];
+export const emptyMeasures = (): Measures => ({
+  total: 0,
+  attempted: 0,
+  answered: 0,
+  reached: 0,
+  conversationCalls: 0,
+  conversationSeconds: 0,
+  billableSeconds: 0,
+  withRecording: 0,
+  prices: [],
+  byStatus: [],
+  byDirection: [],
+  byHangupDisposition: [],
+  byAnsweredBy: [],
+  percentiles: null,
+});
 
-const countsBy = (column: string) =>
-  `(SELECT COALESCE(json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v), '[]'::json)
-      FROM (SELECT c.${column}::text AS v, count(*)::int AS n FROM selected c GROUP BY 1) g)`;
-
-export function statisticsQuery(where: Where, countRecordings: boolean): { sql: string; params: unknown[] } {
-  const params = new SqlParams();
-  const sql = `WITH selected AS MATERIALIZED (SELECT * FROM calls c WHERE ${and(where(params))})
-    SELECT json_build_object(
-      'measures', (SELECT row_to_json(m) FROM (SELECT ${measures(countRecordings)} FROM selected c) m),
-      'prices', (SELECT COALESCE(json_agg(json_build_object('currency', currency, 'amount', amount::text) ORDER BY currency), '[]'::json)
-                   FROM (SELECT c.currency, sum(c.price) AS amount FROM selected c WHERE c.price IS NOT NULL GROUP BY c.currency) p),
-      'byStatus', ${countsBy('status')},
-      'byDirection', ${countsBy('direction')},
-      'byHangupDisposition', ${countsBy('hangup_disposition')}) AS statistics`;
-  return { sql, params: params.values };
-}
-
-export type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';
+const byCount = (a: ValueCount, b: ValueCount) => b.count - a.count || (a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 
 /**
- * Buckets follow the client's time zone. Days, weeks and months are local calendar units (a day
- * is 23 or 25 hours across a daylight-saving change). Minutes and hours are absolute: a bucket
- * starts where the local clock shows a whole hour, so the hour repeated when clocks go back is
- * two buckets, and the hour skipped when they go forward is none. Every bucket of the range is
- * present, empty ones with zeros.
+ * The measures of every group of a result, by `${bucket}:${rank}` (rank `all` for a bucket's own
+ * row, `other` for the keys past the top).
  */
-export function seriesQuery(
-  where: Where,
-  interval: Interval,
-  timeZone: string,
-  from: Date,
-  to: Date,
-  countRecordings: boolean,
-): { sql: string; params: unknown[] } {
-  const params = new SqlParams();
-  const tz = params.add(timeZone);
-  const unit = params.add(interval);
-  const step = params.add(`1 ${interval}`, 'interval');
-  const start = params.add(from.toISOString(), 'timestamptz');
-  const end = params.add(to.toISOString(), 'timestamptz');
-  const conditions = and([...where(params), `c.start_time >= ${start}`, `c.start_time < ${end}`]);
-  const absolute = interval === 'minute' || interval === 'hour';
-  // The instant a bucket starts: the time minus how far the local clock is into the unit.
-  const bucketOf = (instant: string) =>
-    absolute
-      ? `${instant} - ((${instant} AT TIME ZONE ${tz}) - date_trunc(${unit}, ${instant} AT TIME ZONE ${tz}))`
-      : `date_trunc(${unit}, ${instant} AT TIME ZONE ${tz}) AT TIME ZONE ${tz}`;
-  const series = absolute
-    ? `generate_series(${bucketOf(start)}, ${end} - interval '1 microsecond', ${step})`
-    : `(SELECT local AT TIME ZONE ${tz} FROM generate_series(date_trunc(${unit}, ${start} AT TIME ZONE ${tz}), (${end} AT TIME ZONE ${tz}) - interval '1 microsecond', ${step}) AS local)`;
-  const sql = `WITH buckets AS (SELECT starts FROM ${series} AS b(starts)),
-    grouped AS (SELECT ${bucketOf('c.start_time')} AS starts, ${measures(countRecordings)} FROM calls c WHERE ${conditions} GROUP BY 1)
-    SELECT COALESCE(json_agg(json_build_object('start', ${isoTime('b.starts')}, 'measures', json_build_object(
-             'total', COALESCE(g.total, 0), 'answered', COALESCE(g.answered, 0),
-             'averageAnsweredDuration', g."averageAnsweredDuration", 'billableSeconds', COALESCE(g."billableSeconds", 0),
-             'averageBillableSeconds', g."averageBillableSeconds", 'withRecording', COALESCE(g."withRecording", 0)))
-           ORDER BY b.starts), '[]'::json) AS series
-      FROM buckets b LEFT JOIN grouped g ON g.starts = b.starts`;
-  return { sql, params: params.values };
-}
-
-/** Expressions the breakdowns group by. */
-export const DIMENSIONS = {
-  DIRECTION: 'c.direction::text',
-  STATUS: 'c.status::text',
-  SOURCE: 'c.source::text',
-  FROM_NUMBER: 'COALESCE(c.from_number, c.from_address)',
-  TO_NUMBER: 'COALESCE(c.to_number, c.to_address)',
-  DID_NUMBER: 'c.did_number',
-  EXTENSION: 'COALESCE(c.extension_name, c.extension_id::text)',
-  HANGUP_DISPOSITION: 'c.hangup_disposition::text',
-  ANSWERED_BY: 'c.answered_by::text',
-} as const;
-
-/**
- * The `top` largest groups by call count (ties by key), then one "other" row holding the rest,
- * so the rows always add up to the whole slice.
- */
-export function breakdownQuery(where: Where, dimension: keyof typeof DIMENSIONS, top: number, countRecordings: boolean): { sql: string; params: unknown[] } {
-  const params = new SqlParams();
-  const limit = params.add(top, 'int');
-  const sql = `WITH grouped AS (
-      SELECT ${DIMENSIONS[dimension]} AS key, ${measures(countRecordings)},
-             sum(c.duration) FILTER (WHERE ${ANSWERED('c')}) AS answered_duration, count(c.duration) FILTER (WHERE ${ANSWERED('c')}) AS answered_with_duration,
-             count(COALESCE(c.connect_duration, c.duration)) FILTER (WHERE ${ANSWERED('c')}) AS billable_calls
-        FROM calls c WHERE ${and(where(params))} GROUP BY 1),
-    ranked AS (SELECT *, row_number() OVER (ORDER BY total DESC, key NULLS LAST) AS rank FROM grouped)
-    SELECT json_build_object(
-      'rows', (SELECT COALESCE(json_agg(json_build_object('key', key, 'measures', json_build_object(
-                 'total', total, 'answered', answered, 'averageAnsweredDuration', "averageAnsweredDuration",
-                 'billableSeconds', "billableSeconds", 'averageBillableSeconds', "averageBillableSeconds", 'withRecording', "withRecording"))
-               ORDER BY rank), '[]'::json) FROM ranked WHERE rank <= ${limit}),
-      'other', (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_build_object(
-                 'groups', count(*)::int, 'total', sum(total)::int, 'answered', sum(answered)::int,
-                 'averageAnsweredDuration', round(sum(answered_duration) / NULLIF(sum(answered_with_duration), 0), 1),
-                 'billableSeconds', sum("billableSeconds"),
-                 'averageBillableSeconds', round(sum("billableSeconds")::numeric / NULLIF(sum(billable_calls), 0), 1),
-                 'withRecording', sum("withRecording")::int) END
-                FROM ranked WHERE rank > ${limit})) AS breakdown`;
-  return { sql, params: params.values };
+export function groupsOf(result: Result): Map<string, Measures> {
+  const groups = new Map<string, Measures>();
+  const idOf = (row: { bucket: number | null; rank: number | null; no_rank: number }) =>
+    `${row.bucket ?? 0}:${row.no_rank ? 'all' : row.rank === null ? 'other' : row.rank}`;
+  const get = (id: string) => {
+    let measures = groups.get(id);
+    if (!measures) groups.set(id, (measures = emptyMeasures()));
+    return measures;
+  };
+  for (const row of result.rows) {
+    const measures = get(idOf(row));
+    switch (row.detail) {
+      case null:
+        Object.assign(measures, {
+          total: row.calls,
+          attempted: row.attempted,
+          answered: row.answered,
+          reached: row.reached,
+          conversationCalls: row.conversation_calls,
+          conversationSeconds: row.conversation_seconds,
+          billableSeconds: row.billable_seconds,
+          withRecording: row.with_recording,
+        });
+        break;
+      case 'currency':
+        if (row.priced_calls > 0) measures.prices.push({ currency: row.currency, amount: row.price });
+        break;
+      case 'status':
+        measures.byStatus.push({ value: row.status, count: row.calls });
+        break;
+      case 'direction':
+        measures.byDirection.push({ value: row.direction, count: row.calls });
+        break;
+      case 'hangup_disposition':
+        measures.byHangupDisposition.push({ value: row.hangup_disposition, count: row.calls });
+        break;
+      case 'answered_by':
+        measures.byAnsweredBy.push({ value: row.answered_by, count: row.calls });
+        break;
+    }
+  }
+  for (const row of result.percentiles) get(idOf(row)).percentiles = { p50: row.p50, p90: row.p90, p95: row.p95, p99: row.p99 };
+  for (const measures of groups.values()) {
+    measures.prices.sort((a, b) => (a.currency === null ? 1 : b.currency === null ? -1 : a.currency < b.currency ? -1 : 1));
+    for (const list of [measures.byStatus, measures.byDirection, measures.byHangupDisposition, measures.byAnsweredBy]) list.sort(byCount);
+  }
+  return groups;
 }
