@@ -71,10 +71,10 @@ async function millionDatabase(): Promise<string> {
                               start_time, answer_time, end_time, duration, price, currency, payload)
            SELECT $1, 'RESTCOMM', 'm' || n, s.status::"CallStatus", CASE WHEN n % 3 = 0 THEN 'OUTBOUND_API' ELSE 'INBOUND' END::"CallDirection",
                   CASE WHEN s.status = 'COMPLETED' AND n % 4 = 0 THEN 'MACHINE' WHEN s.status = 'COMPLETED' THEN 'HUMAN' END::"AnsweredBy",
-                  '+1800555' || lpad((n % 10)::text, 4, '0'), '+1415' || lpad((n * 7919 % 10000000)::text, 7, '0'), '+1800555' || lpad((n % 10)::text, 4, '0'),
+                  '+1800555' || lpad((n % 10)::text, 4, '0'), '+1415' || lpad((n::bigint * 7919 % 10000000)::text, 7, '0'), '+1800555' || lpad((n % 10)::text, 4, '0'),
                   t.start, CASE WHEN s.status = 'COMPLETED' THEN t.start + interval '6 seconds' END,
-                  t.start + make_interval(secs => 6 + (n * 7919) % 900), 6 + (n * 7919) % 900,
-                  -0.0085 * (1 + (n * 7919) % 900 / 60), 'USD', '{}'
+                  t.start + make_interval(secs => (6 + (n::bigint * 7919) % 900)::int), 6 + (n::bigint * 7919) % 900,
+                  -0.0085 * (1 + (n::bigint * 7919) % 900 / 60), 'USD', '{}'
              FROM generate_series($2::int, $3::int) AS n,
                   LATERAL (SELECT (ARRAY['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'NO_ANSWER', 'BUSY', 'FAILED', 'CANCELED', 'COMPLETED'])[n % 10 + 1] AS status) s,
                   LATERAL (SELECT timestamptz '2026-10-02T04:00:00Z' + (n::float8 / $4) * interval '30 days' AS start) t`,

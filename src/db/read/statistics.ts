@@ -172,7 +172,6 @@ export interface Result {
 }
 
 const raw = Prisma.raw;
-const ZERO_DETAILS = Prisma.sql`NULL::text AS status, NULL::text AS direction, NULL::text AS hangup_disposition, NULL::text AS answered_by, NULL::text AS currency`;
 
 /** The statement of a request; its one row's `result` column is a Result. */
 export function measuresQuery(request: Request): Prisma.Sql {
@@ -184,18 +183,21 @@ export function measuresQuery(request: Request): Prisma.Sql {
     request.range?.from ? Prisma.sql` AND ${instant} >= ${request.range.from.toISOString()}::timestamptz` : Prisma.empty
   }${request.range?.to ? Prisma.sql` AND ${instant} < ${request.range.to.toISOString()}::timestamptz` : Prisma.empty}`;
 
+  // Only what is asked is carried through the aggregation: a detail column read as text, or a
+  // numeric sum of prices, costs per row read.
+  const asked = (detail: Detail) => request.details.has(detail);
+  const detailColumns = raw(DETAILS.map((detail) => (asked(detail) ? `c.${detail}::text AS ${detail}` : `NULL::text AS ${detail}`)).join(', '));
   let rows: Prisma.Sql;
   let histogram: Prisma.Sql = Prisma.sql`SELECT NULL::int AS bucket, NULL::text AS key, NULL::int AS edge, 0 AS calls WHERE false`;
   if (source === 'calls') {
     rows = Prisma.sql`
       SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key,
-             c.status::text AS status, c.direction::text AS direction, c.hangup_disposition::text AS hangup_disposition,
-             c.answered_by::text AS answered_by, c.currency::text AS currency,
+             ${detailColumns},
              1 AS calls, call_attempted(c.status, c.start_time, c.answer_time)::int AS attempted,
              call_answered(c.status, c.answer_time)::int AS answered, call_reached(c.status, c.start_time, c.answer_time)::int AS reached,
              (x.conversation IS NOT NULL)::int AS conversation_calls, COALESCE(x.conversation, 0) AS conversation_seconds,
              COALESCE(call_billable(c.status, c.answer_time, c.connect_duration, c.duration), 0) AS billable_seconds,
-             (c.price IS NOT NULL)::int AS priced_calls, COALESCE(c.price, 0) AS price,
+             ${asked('currency') ? raw('(c.price IS NOT NULL)::int AS priced_calls, COALESCE(c.price, 0) AS price') : raw('0 AS priced_calls, 0::numeric AS price')},
              ${request.recordings ? raw(`${HAS_RECORDING('c')}::int`) : raw('0')} AS with_recording,
              call_duration_edge(x.conversation) AS edge
         FROM calls c CROSS JOIN LATERAL (SELECT call_conversation(c.status, c.answer_time, c.end_time, c.connect_duration) AS conversation) x
@@ -205,9 +207,9 @@ export function measuresQuery(request: Request): Prisma.Sql {
     const rollups = source === 'rollups';
     rows = Prisma.sql`
       SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key,
-             ${rollups ? Prisma.sql`c.status::text AS status, c.direction::text AS direction, c.hangup_disposition::text AS hangup_disposition, c.answered_by::text AS answered_by, c.currency::text AS currency` : ZERO_DETAILS},
+             ${rollups ? detailColumns : raw(DETAILS.map((detail) => `NULL::text AS ${detail}`).join(', '))},
              c.calls, c.attempted, c.answered, c.reached, c.conversation_calls, c.conversation_seconds, c.billable_seconds,
-             ${rollups ? raw('c.priced_calls, c.price') : raw('0 AS priced_calls, 0::numeric AS price')}, 0 AS with_recording
+             ${rollups && asked('currency') ? raw('c.priced_calls, c.price') : raw('0 AS priced_calls, 0::numeric AS price')}, 0 AS with_recording
         FROM ${raw(rollups ? 'call_quarter_rollups' : 'call_quarter_totals')} c WHERE ${where}`;
     if (request.percentiles) {
       histogram = Prisma.sql`SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key, c.edge, c.calls FROM call_quarter_durations c WHERE ${where}`;
@@ -230,7 +232,7 @@ export function measuresQuery(request: Request): Prisma.Sql {
   const detailOf = details.length
     ? raw(`CASE ${details.map((detail) => `WHEN GROUPING(${detail}) = 0 THEN '${detail}'`).join(' ')} END`)
     : raw('NULL::text');
-  const detailColumns = raw(DETAILS.map((detail) => (details.includes(detail) ? detail : `NULL::text AS ${detail}`)).join(', '));
+  const groupedDetails = raw(DETAILS.map((detail) => (details.includes(detail) ? detail : `NULL::text AS ${detail}`)).join(', '));
 
   const percentiles = request.percentiles
     ? Prisma.sql`
@@ -256,11 +258,11 @@ export function measuresQuery(request: Request): Prisma.Sql {
     top AS (${top}),
     ${percentiles}
     agg AS (
-      SELECT ${bucketColumn}, ${rankColumn}, ${noRank} AS no_rank, ${detailOf} AS detail, ${detailColumns},
+      SELECT ${bucketColumn}, ${rankColumn}, ${noRank} AS no_rank, ${detailOf} AS detail, ${groupedDetails},
              sum(calls)::int AS calls, sum(attempted)::int AS attempted, sum(answered)::int AS answered, sum(reached)::int AS reached,
              sum(conversation_calls)::int AS conversation_calls, sum(conversation_seconds)::float8 AS conversation_seconds,
-             sum(billable_seconds)::float8 AS billable_seconds, sum(priced_calls)::int AS priced_calls, sum(price)::text AS price,
-             sum(with_recording)::int AS with_recording
+             sum(billable_seconds::float8) AS billable_seconds, ${asked('currency') ? raw('sum(priced_calls)::int AS priced_calls, sum(price)::text AS price') : raw(`0 AS priced_calls, '0' AS price`)},
+             ${request.recordings ? raw('sum(with_recording)::int') : raw('0')} AS with_recording
         FROM (SELECT s.*, array_position(t.keys, s.key) AS rank FROM src s CROSS JOIN top t) l
        GROUP BY GROUPING SETS (${Prisma.join(sets, ', ')})
       HAVING sum(calls) > 0)
