@@ -159,6 +159,16 @@ describe('dashboard statistics', () => {
       const breakdown = await test.gql(`{ a: callBreakdown(by: DID_NUMBER, top: 3) { rows { key measures { ${ROLLUP_MEASURES} } } other { groups measures { total } } }
         b: callBreakdown(by: DID_NUMBER, top: 3, filter: ${READ_CALLS}) { rows { key measures { ${ROLLUP_MEASURES} } } other { groups measures { total } } } }`);
       expect(breakdown.data!.a).toEqual(breakdown.data!.b);
+      // The narrower tables: per DID, and totals.
+      const plain = 'total attempted answered reached answerSeizureRatio averageAnsweredDuration billableSeconds conversationPercentiles { p50 p95 }';
+      for (const [table, field] of [
+        ['call_quarter_dids', `callBreakdown(by: DID_NUMBER, top: 2, countLegs: true%s) { rows { key measures { ${plain} } } other { groups measures { ${plain} } } }`],
+        ['call_quarter_totals', `callSeries(interval: WEEK, timeZone: "Asia/Kolkata", from: "2026-08-03T00:00:00Z", to: "2026-11-09T00:00:00Z"%s) { start measures { ${plain} } }`],
+      ] as const) {
+        const narrow = await test.recordQueries(() => test.gql(`{ ${field.replace('%s', '')} }`));
+        expect(narrow.queries.join(), table).toContain(table);
+        expect(narrow.result.data, table).toEqual((await test.gql(`{ ${field.replace('%s', `, filter: ${READ_CALLS}`)} }`)).data);
+      }
     };
     await compare();
     // A revision that moves calls between quarter-hours, statuses and currencies.
@@ -178,7 +188,7 @@ describe('dashboard statistics', () => {
     // The rebuild command's function gives the rollups the triggers kept.
     const rollups = (table: string) =>
       test.db.sql.query(`SELECT to_jsonb(r) - 'id' AS row FROM ${table} r WHERE calls > 0 ORDER BY (to_jsonb(r) - 'id')::text`);
-    const tables = ['call_quarter_totals', 'call_quarter_rollups', 'call_quarter_durations'];
+    const tables = ['call_quarter_totals', 'call_quarter_dids', 'call_quarter_rollups', 'call_quarter_durations'];
     const before = await Promise.all(tables.map(rollups));
     await test.db.sql.query(`SELECT call_rollups_rebuild(NULL)`);
     expect(await Promise.all(tables.map(rollups))).toEqual(before);

@@ -1,8 +1,14 @@
--- Dashboard rollups (schema.prisma CallQuarterTotal, CallQuarterRollup, CallQuarterDuration): the measures of the calls per account and UTC quarter-hour of their start
--- (a quarter-hour composes every zone's local minute-of-the-hour boundaries: all offsets in use
--- are multiples of 15 minutes), kept by statement-level triggers on calls in the transaction of
--- every write, so imports, upserts, webhooks, revisions and deletes all keep them without the
--- writers knowing. src/db/read/statistics.ts reads them; `npm run rollups:rebuild` refills them.
+-- Dashboard rollups (schema.prisma CallQuarterTotal, CallQuarterDid, CallQuarterRollup,
+-- CallQuarterDuration): the measures of the calls per account and UTC quarter-hour of their start
+-- (a quarter-hour composes every zone's local boundaries: all offsets in use are multiples of 15
+-- minutes), kept by statement-level triggers on calls in the transaction of every write, so
+-- imports, upserts, webhooks, revisions and deletes all keep them without the writers knowing.
+-- src/db/read/statistics.ts reads them; `npm run rollups:rebuild` refills them.
+--
+-- The rollups are sums of rows, and readers always sum: a write appends its delta rows (never an
+-- upsert, which would hold a row lock on a shared quarter-hour until commit and make concurrent
+-- imports of one account wait for each other), then, when no other transaction is doing so for
+-- the account, merges the rows of the quarter-hours it touched into one row per group.
 
 -- What a call counts as. Inlinable SQL functions: the trigger and the statistics that read the
 -- calls themselves share these definitions (README "Dashboard measures" gives the formulas).
@@ -71,9 +77,28 @@ CREATE TABLE "call_quarter_totals" (
 
     CONSTRAINT "call_quarter_totals_pkey" PRIMARY KEY ("id")
 );
-CREATE UNIQUE INDEX "call_quarter_totals_account_id_quarter_is_leg_key" ON "call_quarter_totals"("account_id", "quarter", "is_leg") NULLS NOT DISTINCT;
+CREATE INDEX "call_quarter_totals_account_id_quarter_idx" ON "call_quarter_totals"("account_id", "quarter");
 
--- The same, also per low-cardinality dimension and DID.
+-- The same per DID: what a DID breakdown or split reads.
+CREATE TABLE "call_quarter_dids" (
+    "id" BIGSERIAL NOT NULL,
+    "account_id" TEXT NOT NULL,
+    "quarter" TIMESTAMPTZ(3),
+    "is_leg" BOOLEAN NOT NULL,
+    "did_number" TEXT,
+    "calls" INTEGER NOT NULL,
+    "attempted" INTEGER NOT NULL,
+    "answered" INTEGER NOT NULL,
+    "reached" INTEGER NOT NULL,
+    "conversation_calls" INTEGER NOT NULL,
+    "conversation_seconds" DECIMAL(20,3) NOT NULL,
+    "billable_seconds" BIGINT NOT NULL,
+
+    CONSTRAINT "call_quarter_dids_pkey" PRIMARY KEY ("id")
+);
+CREATE INDEX "call_quarter_dids_account_id_quarter_idx" ON "call_quarter_dids"("account_id", "quarter");
+
+-- The same per low-cardinality dimension, currency and DID.
 CREATE TABLE "call_quarter_rollups" (
     "id" BIGSERIAL NOT NULL,
     "account_id" TEXT NOT NULL,
@@ -98,7 +123,7 @@ CREATE TABLE "call_quarter_rollups" (
 
     CONSTRAINT "call_quarter_rollups_pkey" PRIMARY KEY ("id")
 );
-CREATE UNIQUE INDEX "call_quarter_rollups_key" ON "call_quarter_rollups"("account_id", "quarter", "is_leg", "source", "status", "direction", "hangup_disposition", "answered_by", "currency", "did_number") NULLS NOT DISTINCT;
+CREATE INDEX "call_quarter_rollups_account_id_quarter_idx" ON "call_quarter_rollups"("account_id", "quarter");
 
 -- Answered calls per conversation-time histogram bin (call_duration_edge), per the same keys.
 CREATE TABLE "call_quarter_durations" (
@@ -118,13 +143,11 @@ CREATE TABLE "call_quarter_durations" (
 
     CONSTRAINT "call_quarter_durations_pkey" PRIMARY KEY ("id")
 );
-CREATE UNIQUE INDEX "call_quarter_durations_key" ON "call_quarter_durations"("account_id", "quarter", "is_leg", "source", "status", "direction", "hangup_disposition", "answered_by", "currency", "did_number", "edge") NULLS NOT DISTINCT;
+CREATE INDEX "call_quarter_durations_account_id_quarter_idx" ON "call_quarter_durations"("account_id", "quarter");
 
--- The statement that adds the calls of the query `source` (calls' columns and a `sign`: 1 to add
--- a call, -1 to take it away) to the rollups. Groups whose measures do not change (an update of
--- other columns) are not written; rows whose calls all went stay with zeros, which add nothing
--- (readers skip groups of no calls; a rebuild drops them). Keys are written in index order so that
--- concurrent writers lock the rows they share in the same order.
+-- The statement that appends the calls of the query `source` (calls' columns and a `sign`: 1 to
+-- add a call, -1 to take it away) to the rollups, one row per group whose measures change (an
+-- update of other columns writes nothing).
 CREATE FUNCTION call_rollups_statement(source text) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
   SELECT format($sql$
     WITH f AS MATERIALIZED (
@@ -147,49 +170,76 @@ CREATE FUNCTION call_rollups_statement(source text) RETURNS text LANGUAGE sql IM
              COALESCE(sum(f.sign) FILTER (WHERE f.price IS NOT NULL), 0)::int AS priced_calls,
              COALESCE(sum(f.sign * f.price), 0) AS price
         FROM f GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
-    changed AS (
+    changed AS MATERIALIZED (
       SELECT * FROM g WHERE calls <> 0 OR attempted <> 0 OR answered <> 0 OR reached <> 0 OR conversation_calls <> 0
                           OR conversation_seconds <> 0 OR billable_seconds <> 0 OR priced_calls <> 0 OR price <> 0),
     totals AS (
-      INSERT INTO call_quarter_totals AS t (account_id, quarter, is_leg, calls, attempted, answered, reached, conversation_calls,
-                                            conversation_seconds, billable_seconds)
-      SELECT account_id, quarter, is_leg, sum(calls), sum(attempted), sum(answered), sum(reached), sum(conversation_calls),
-             sum(conversation_seconds), sum(billable_seconds)
-        FROM changed GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-      ON CONFLICT (account_id, quarter, is_leg) DO UPDATE SET
-        calls = t.calls + excluded.calls, attempted = t.attempted + excluded.attempted, answered = t.answered + excluded.answered,
-        reached = t.reached + excluded.reached, conversation_calls = t.conversation_calls + excluded.conversation_calls,
-        conversation_seconds = t.conversation_seconds + excluded.conversation_seconds, billable_seconds = t.billable_seconds + excluded.billable_seconds),
+      INSERT INTO call_quarter_totals (account_id, quarter, is_leg, calls, attempted, answered, reached, conversation_calls, conversation_seconds, billable_seconds)
+      SELECT account_id, quarter, is_leg, sum(calls), sum(attempted), sum(answered), sum(reached), sum(conversation_calls), sum(conversation_seconds), sum(billable_seconds)
+        FROM changed GROUP BY 1, 2, 3),
+    dids AS (
+      INSERT INTO call_quarter_dids (account_id, quarter, is_leg, did_number, calls, attempted, answered, reached, conversation_calls, conversation_seconds, billable_seconds)
+      SELECT account_id, quarter, is_leg, did_number, sum(calls), sum(attempted), sum(answered), sum(reached), sum(conversation_calls), sum(conversation_seconds), sum(billable_seconds)
+        FROM changed GROUP BY 1, 2, 3, 4),
     rollups AS (
-      INSERT INTO call_quarter_rollups AS t (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency,
-                                             did_number, calls, attempted, answered, reached, conversation_calls, conversation_seconds,
-                                             billable_seconds, priced_calls, price)
-      SELECT * FROM changed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-      ON CONFLICT (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number) DO UPDATE SET
-        calls = t.calls + excluded.calls, attempted = t.attempted + excluded.attempted, answered = t.answered + excluded.answered,
-        reached = t.reached + excluded.reached, conversation_calls = t.conversation_calls + excluded.conversation_calls,
-        conversation_seconds = t.conversation_seconds + excluded.conversation_seconds, billable_seconds = t.billable_seconds + excluded.billable_seconds,
-        priced_calls = t.priced_calls + excluded.priced_calls, price = t.price + excluded.price)
-    INSERT INTO call_quarter_durations AS t (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency,
-                                             did_number, edge, calls)
+      INSERT INTO call_quarter_rollups (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number,
+                                        calls, attempted, answered, reached, conversation_calls, conversation_seconds, billable_seconds, priced_calls, price)
+      SELECT * FROM changed)
+    INSERT INTO call_quarter_durations (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number, edge, calls)
     SELECT f.account_id, f.quarter, f.is_leg, f.source, f.status, f.direction, f.hangup_disposition, f.answered_by, f.currency, f.did_number,
            call_duration_edge(f.conversation), sum(f.sign)::int
       FROM f WHERE f.conversation IS NOT NULL
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 HAVING sum(f.sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-    ON CONFLICT (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number, edge)
-      DO UPDATE SET calls = t.calls + excluded.calls
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 HAVING sum(f.sign) <> 0
   $sql$, source)
 $fn$;
 
+-- The statement that merges the rows of the quarter-hours of the query `touched` (account_id,
+-- quarter) into one row per group, dropping groups whose calls all went.
+CREATE FUNCTION call_rollups_compaction(touched text) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT format($sql$
+    WITH k AS MATERIALIZED (SELECT DISTINCT account_id, quarter FROM (%1$s) t WHERE quarter IS NOT NULL),
+    totals AS (DELETE FROM call_quarter_totals r USING k WHERE r.account_id = k.account_id AND r.quarter = k.quarter RETURNING r.*),
+    totals_merged AS (
+      INSERT INTO call_quarter_totals (account_id, quarter, is_leg, calls, attempted, answered, reached, conversation_calls, conversation_seconds, billable_seconds)
+      SELECT account_id, quarter, is_leg, sum(calls), sum(attempted), sum(answered), sum(reached), sum(conversation_calls), sum(conversation_seconds), sum(billable_seconds)
+        FROM totals GROUP BY 1, 2, 3 HAVING sum(calls) <> 0),
+    dids AS (DELETE FROM call_quarter_dids r USING k WHERE r.account_id = k.account_id AND r.quarter = k.quarter RETURNING r.*),
+    dids_merged AS (
+      INSERT INTO call_quarter_dids (account_id, quarter, is_leg, did_number, calls, attempted, answered, reached, conversation_calls, conversation_seconds, billable_seconds)
+      SELECT account_id, quarter, is_leg, did_number, sum(calls), sum(attempted), sum(answered), sum(reached), sum(conversation_calls), sum(conversation_seconds), sum(billable_seconds)
+        FROM dids GROUP BY 1, 2, 3, 4 HAVING sum(calls) <> 0),
+    rollups AS (DELETE FROM call_quarter_rollups r USING k WHERE r.account_id = k.account_id AND r.quarter = k.quarter RETURNING r.*),
+    rollups_merged AS (
+      INSERT INTO call_quarter_rollups (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number,
+                                        calls, attempted, answered, reached, conversation_calls, conversation_seconds, billable_seconds, priced_calls, price)
+      SELECT account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number,
+             sum(calls), sum(attempted), sum(answered), sum(reached), sum(conversation_calls), sum(conversation_seconds), sum(billable_seconds),
+             sum(priced_calls), sum(price)
+        FROM rollups GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 HAVING sum(calls) <> 0),
+    durations AS (DELETE FROM call_quarter_durations r USING k WHERE r.account_id = k.account_id AND r.quarter = k.quarter RETURNING r.*)
+    INSERT INTO call_quarter_durations (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number, edge, calls)
+    SELECT account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number, edge, sum(calls)
+      FROM durations GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 HAVING sum(calls) <> 0
+  $sql$, touched)
+$fn$;
+
+-- Appends the statement's deltas; then merges the quarter-hours it touched unless another
+-- transaction holds the account's merge lock (its merge is then not waited for: the rows stay
+-- appended, which readers sum all the same, until a later write or a rebuild merges them).
 CREATE FUNCTION call_rollups_keep() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  rows text := CASE TG_OP
+    WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM new_calls'
+    WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM old_calls'
+    ELSE 'SELECT 1 AS sign, * FROM new_calls UNION ALL SELECT -1 AS sign, * FROM old_calls' END;
+  account text;
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    EXECUTE call_rollups_statement('SELECT 1 AS sign, * FROM new_calls');
-  ELSIF TG_OP = 'DELETE' THEN
-    EXECUTE call_rollups_statement('SELECT -1 AS sign, * FROM old_calls');
-  ELSE
-    EXECUTE call_rollups_statement('SELECT 1 AS sign, * FROM new_calls UNION ALL SELECT -1 AS sign, * FROM old_calls');
-  END IF;
+  EXECUTE call_rollups_statement(rows);
+  FOR account IN EXECUTE format('SELECT DISTINCT account_id FROM (%s) d', rows) LOOP
+    IF pg_try_advisory_xact_lock(hashtext('call_rollups'), hashtext(account)) THEN
+      EXECUTE call_rollups_compaction(format('SELECT account_id, call_quarter(start_time) AS quarter FROM (%s) d WHERE account_id = %L', rows, account));
+    END IF;
+  END LOOP;
   RETURN NULL;
 END
 $fn$;
@@ -201,10 +251,11 @@ CREATE TRIGGER call_rollups_update AFTER UPDATE ON calls REFERENCING OLD TABLE A
 CREATE TRIGGER call_rollups_delete AFTER DELETE ON calls REFERENCING OLD TABLE AS old_calls
   FOR EACH STATEMENT EXECUTE FUNCTION call_rollups_keep();
 
--- Empties the rollups of one account (or of all when null) and adds its calls again.
+-- Empties the rollups of one account (or of all when null) and adds its calls again, one row per group.
 CREATE FUNCTION call_rollups_rebuild(account text) RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
   DELETE FROM call_quarter_totals WHERE account IS NULL OR account_id = account;
+  DELETE FROM call_quarter_dids WHERE account IS NULL OR account_id = account;
   DELETE FROM call_quarter_rollups WHERE account IS NULL OR account_id = account;
   DELETE FROM call_quarter_durations WHERE account IS NULL OR account_id = account;
   EXECUTE call_rollups_statement(format('SELECT 1 AS sign, * FROM calls WHERE %L::text IS NULL OR account_id = %L', account, account));

@@ -12,19 +12,26 @@ import { HAS_RECORDING } from './calls.js';
  */
 
 /** Dimensions a breakdown or a split series can group by: the expression on alias `c`, and whether the rollups hold it. */
+/** The rollup tables from the narrowest; each holds the columns of the ones before it. */
+export const ROLLUP_SOURCES = [
+  { source: 'totals', columns: [] as string[] },
+  { source: 'dids', columns: ['did_number'] },
+  { source: 'rollups', columns: ['source', 'status', 'direction', 'hangup_disposition', 'answered_by', 'currency', 'did_number'] },
+] as const;
+
 export const DIMENSIONS = {
-  DIRECTION: { sql: 'c.direction::text', rollups: true },
-  STATUS: { sql: 'c.status::text', rollups: true },
-  SOURCE: { sql: 'c.source::text', rollups: true },
-  HANGUP_DISPOSITION: { sql: 'c.hangup_disposition::text', rollups: true },
-  ANSWERED_BY: { sql: 'c.answered_by::text', rollups: true },
-  CURRENCY: { sql: 'c.currency::text', rollups: true },
-  DID_NUMBER: { sql: 'c.did_number', rollups: true },
-  FROM_NUMBER: { sql: 'c.from_number', rollups: false },
-  TO_NUMBER: { sql: 'c.to_number', rollups: false },
-  FROM_ADDRESS: { sql: 'c.from_address', rollups: false },
-  TO_ADDRESS: { sql: 'c.to_address', rollups: false },
-  EXTENSION: { sql: 'c.extension_id::text', rollups: false },
+  DIRECTION: { sql: 'c.direction::text', column: 'direction', rollups: true },
+  STATUS: { sql: 'c.status::text', column: 'status', rollups: true },
+  SOURCE: { sql: 'c.source::text', column: 'source', rollups: true },
+  HANGUP_DISPOSITION: { sql: 'c.hangup_disposition::text', column: 'hangup_disposition', rollups: true },
+  ANSWERED_BY: { sql: 'c.answered_by::text', column: 'answered_by', rollups: true },
+  CURRENCY: { sql: 'c.currency::text', column: 'currency', rollups: true },
+  DID_NUMBER: { sql: 'c.did_number', column: 'did_number', rollups: true },
+  FROM_NUMBER: { sql: 'c.from_number', column: 'from_number', rollups: false },
+  TO_NUMBER: { sql: 'c.to_number', column: 'to_number', rollups: false },
+  FROM_ADDRESS: { sql: 'c.from_address', column: 'from_address', rollups: false },
+  TO_ADDRESS: { sql: 'c.to_address', column: 'to_address', rollups: false },
+  EXTENSION: { sql: 'c.extension_id::text', column: 'extension_id', rollups: false },
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 
@@ -110,7 +117,7 @@ export interface Request {
   /** Account, filter and legs, on alias `c` of the source read (calls or rollups: the same columns). */
   where: Prisma.Sql;
   /** Where the calls are read from. */
-  source: 'calls' | 'totals' | 'rollups';
+  source: 'calls' | 'totals' | 'dids' | 'rollups';
   /** Start time in [from, to) (added to `where`); for series, the buckets. */
   range?: { from?: Date; to?: Date };
   buckets?: Buckets;
@@ -210,7 +217,7 @@ export function measuresQuery(request: Request): Prisma.Sql {
              ${rollups ? detailColumns : raw(DETAILS.map((detail) => `NULL::text AS ${detail}`).join(', '))},
              c.calls, c.attempted, c.answered, c.reached, c.conversation_calls, c.conversation_seconds, c.billable_seconds,
              ${rollups && asked('currency') ? raw('c.priced_calls, c.price') : raw('0 AS priced_calls, 0::numeric AS price')}, 0 AS with_recording
-        FROM ${raw(rollups ? 'call_quarter_rollups' : 'call_quarter_totals')} c WHERE ${where}`;
+        FROM ${raw(`call_quarter_${source}`)} c WHERE ${where}`;
     if (request.percentiles) {
       histogram = Prisma.sql`SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key, c.edge, c.calls FROM call_quarter_durations c WHERE ${where}`;
     }
@@ -291,20 +298,21 @@ export interface RollupFilter<F> {
   rest: F | null;
   isLeg: boolean | null;
   start: { from?: Date; to?: Date };
-  /** Whether it reads any rollup dimension (so the totals cannot answer it). */
-  dimensions: boolean;
+  /** The rollup columns it reads. */
+  columns: Set<string>;
 }
 
 type FilterLike = Record<string, unknown> & { AND?: readonly FilterLike[] | null; OR?: readonly FilterLike[] | null; NOT?: FilterLike | null };
 
 const present = (value: unknown) => value !== null && value !== undefined;
 
-/** Whether a (nested) filter reads only columns the rollups hold. */
-function onlyRollupFields(filter: FilterLike): boolean {
+/** Whether a (nested) filter reads only columns the rollups hold; adds those columns to `columns`. */
+function onlyRollupFields(filter: FilterLike, columns: Set<string>): boolean {
   return Object.entries(filter).every(([field, value]) => {
     if (!present(value)) return true;
-    if (field === 'AND' || field === 'OR') return (value as FilterLike[]).every(onlyRollupFields);
-    if (field === 'NOT') return onlyRollupFields(value as FilterLike);
+    if (field === 'AND' || field === 'OR') return (value as FilterLike[]).every((inner) => onlyRollupFields(inner, columns));
+    if (field === 'NOT') return onlyRollupFields(value as FilterLike, columns);
+    columns.add(ROLLUP_FILTER_FIELDS[field]!);
     return field in ROLLUP_FILTER_FIELDS;
   });
 }
@@ -330,9 +338,9 @@ export function rollupFilter<F extends object>(filter: F | null | undefined): Ro
   const split = startRange(filter);
   if (!split || !aligned(split.start.from) || !aligned(split.start.to)) return null;
   const { isLeg, ...rest } = (split.rest ?? {}) as FilterLike & { isLeg?: boolean | null };
-  if (!onlyRollupFields(rest)) return null;
-  const dimensions = Object.values(rest).some(present);
-  return { rest: dimensions ? (rest as F) : null, isLeg: isLeg ?? null, start: split.start, dimensions };
+  const columns = new Set<string>();
+  if (!onlyRollupFields(rest, columns)) return null;
+  return { rest: Object.values(rest).some(present) ? (rest as F) : null, isLeg: isLeg ?? null, start: split.start, columns };
 }
 
 /** Whether a series' boundaries are UTC quarter-hours, so the rollups can fill its buckets. */

@@ -8,6 +8,7 @@ import {
   measuresQuery,
   quarterAligned,
   rollupFilter,
+  ROLLUP_SOURCES,
   startRange,
   type Buckets,
   type Detail,
@@ -309,8 +310,9 @@ function plan(ctx: Context, ask: Ask): Request {
       ...(ask.countLegs ? [] : [Prisma.sql`c.is_leg = false`]),
       ...(rollup.isLeg !== null ? [Prisma.sql`c.is_leg = ${rollup.isLeg}`] : []),
     ];
-    const dimensional = rollup.dimensions || !!ask.key || ask.details.size > 0;
-    return { ...base, where: Prisma.join([conditions(ctx, rollup.rest), ...legs], ' AND '), source: dimensional ? 'rollups' : 'totals', range: rangeOf(rollup.start) };
+    const columns = new Set([...rollup.columns, ...ask.details, ...(ask.key ? [DIMENSIONS[ask.key.dimension].column] : [])]);
+    const { source } = ROLLUP_SOURCES.find((table) => [...columns].every((column) => (table.columns as readonly string[]).includes(column)))!;
+    return { ...base, where: Prisma.join([conditions(ctx, rollup.rest), ...legs], ' AND '), source, range: rangeOf(rollup.start) };
   }
   const split = startRange(ask.filter) ?? { rest: ask.filter ?? null, start: {} };
   const filter = ask.countLegs ? split.rest : ({ AND: [split.rest ?? {}, { isLeg: false }] } as Filter);
@@ -320,9 +322,8 @@ function plan(ctx: Context, ask: Ask): Request {
 /** Whether two requests can be one statement: the same rows read, and at most one bucketing and one ranking between them. */
 function mergeable(a: Request, b: Request): boolean {
   const same = (x: unknown, y: unknown) => x === undefined || y === undefined || JSON.stringify(x) === JSON.stringify(y);
-  const sourceOf = (r: Request) => (r.source === 'totals' ? 'rollups' : r.source);
   return (
-    sourceOf(a) === sourceOf(b) &&
+    (a.source === 'calls') === (b.source === 'calls') &&
     a.where.text === b.where.text &&
     JSON.stringify(a.where.values) === JSON.stringify(b.where.values) &&
     JSON.stringify(a.range) === JSON.stringify(b.range) &&
@@ -331,11 +332,17 @@ function mergeable(a: Request, b: Request): boolean {
   );
 }
 
+const widest = (a: Request['source'], b: Request['source']) => {
+  const order = ['totals', 'dids', 'rollups', 'calls'];
+  return order.indexOf(a) > order.indexOf(b) ? a : b;
+};
+
 function merge(a: Request, b: Request): Request {
   const sets = [...a.sets, ...b.sets].filter((set, index, all) => all.findIndex((other) => other.bucket === set.bucket && other.key === set.key) === index);
   return {
     ...a,
-    source: a.source === b.source ? a.source : a.source === 'totals' ? b.source : a.source,
+    // The wider table of the two: each rollup table holds the columns of the narrower ones.
+    source: widest(a.source, b.source),
     buckets: a.buckets ?? b.buckets,
     key: a.key ?? b.key,
     sets,
