@@ -19,7 +19,8 @@
  * Names start with W1 … W4 (and W2's with "W2 first" / "W2 deep"): the runner selects by prefix.
  */
 import { readFileSync } from 'node:fs';
-import { encodeCursor } from '../src/graphql/connection.js';
+import { identifier, isoTime, sql as typed } from '../src/db/sql.js';
+import { cursorSql } from '../src/graphql/read/cursor.js';
 
 export type OperationName = 'DashboardList' | 'DeepPage' | 'DashboardStatistics' | 'NodeLookups';
 
@@ -34,6 +35,14 @@ export interface Workload {
 /** Anything that runs one SQL statement and returns its rows: cdrql's `db.sql`, or a wrapped pg client. */
 export interface SqlRunner {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+/** The cursor cdrql gives the call `id` in the calls list newest first, written by the API's own cursor SQL. */
+export async function callsCursor(runner: SqlRunner, id: string): Promise<string> {
+  const c = identifier('c');
+  const statement = typed`SELECT ${cursorSql('calls', 'START_TIME_DESC', isoTime(typed`${c}.start_time`), typed`${c}.id`)} AS cursor FROM calls ${c} WHERE ${c}.id = ${id}::bigint`;
+  const [row] = await runner.query<{ cursor: string }>(statement.text, statement.values);
+  return row!.cursor;
 }
 
 const documentOf = (file: string) => readFileSync(new URL(`./workloads/${file}`, import.meta.url), 'utf8');
@@ -101,7 +110,7 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
       name: 'W2 deep page',
       operationName: 'DeepPage',
       query: DOCUMENTS.DeepPage,
-      variables: { after: encodeCursor('calls', 'START_TIME_DESC', { id: deep.id, _cursor: deep.start }), first: PAGE_SIZE, until: deep.until },
+      variables: { after: await callsCursor(sql, deep.id), first: PAGE_SIZE, until: deep.until },
     },
     {
       name: 'W3 dashboard statistics',

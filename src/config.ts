@@ -62,15 +62,11 @@ const environmentSchema = z.object({
   /** Seconds a verified API key is remembered; a revocation elsewhere takes up to this long. @default 10 */
   API_KEY_CACHE_SECONDS: z.coerce.number().min(0).default(10),
   /**
-   * Let PostgreSQL write the whole response of a query it can answer in one statement (calls,
-   * nodes and their relations), instead of executing it field by field. @default true
+   * Let PostgreSQL write the whole response of a query whose every root field reads the call graph,
+   * in one planned statement; false executes every operation with graphql-js, each root field
+   * running its own planned statement. @default true
    */
   SQL_RESPONSES: booleanFromEnv.default(true),
-  /**
-   * Execute operations compiled by graphql-jit; false runs graphql-js, the reference
-   * implementation, for every operation (it runs those graphql-jit gets wrong either way). @default true
-   */
-  GRAPHQL_JIT: booleanFromEnv.default(true),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -103,7 +99,6 @@ export interface Config {
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   production: boolean;
   sqlResponses: boolean;
-  graphqlJit: boolean;
 }
 
 /** Reads the environment once; every failure is reported together. */
@@ -135,6 +130,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     sqlResponses: e.SQL_RESPONSES,
-    graphqlJit: e.GRAPHQL_JIT,
   };
 }

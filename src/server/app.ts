@@ -8,12 +8,11 @@ import { createAuthenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createContextFactory } from '../graphql/context.js';
+import { useWholeOperations } from '../graphql/read/execute.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
-import { useCompiledExecution } from './jit.js';
 import { useApiKeys, useBodyLimit, useCostLimit } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
-import { useSqlResponses } from './sql-responses.js';
 
 export interface AppOptions {
   config: Config;
@@ -64,8 +63,7 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
       maxDepthPlugin({ n: limits.maxDepth, exposeLimits: true, flattenFragments: true }),
       maxAliasesPlugin({ n: limits.maxAliases, exposeLimits: true }),
       useCostLimit(limits.maxCost, { defaultPageSize: config.pages.defaultSize, listSize: LIST_SIZE_ESTIMATE }),
-      ...(config.sqlResponses ? [useSqlResponses(logger)] : []),
-      ...(config.graphqlJit ? [useCompiledExecution(schema)] : []),
+      ...(config.sqlResponses ? [useWholeOperations(logger)] : []),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

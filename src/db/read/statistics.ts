@@ -1,6 +1,16 @@
 import type { CallDirection, CallStatus, HangupDisposition } from '../generated/enums.js';
-import { ANSWERED, HAS_RECORDING } from './calls.js';
+import { ANSWERED as answeredOn, HAS_RECORDING as hasRecordingOn } from './calls.js';
+import { columnsOf, identifier, type Sql } from '../sql.js';
 import { and, isoTime, SqlParams } from './sql.js';
+
+/** A condition without values as text on the alias `c` these statements read calls under. */
+const onC = (condition: (column: ReturnType<typeof columnsOf>) => Sql) => {
+  const written = condition(columnsOf(identifier('c')));
+  if (written.values.length > 0) throw new Error('a condition with values cannot be written as text');
+  return written.strings.join('');
+};
+const ANSWERED = (_alias: 'c') => onC(answeredOn);
+const HAS_RECORDING = (_alias: 'c') => onC(hasRecordingOn);
 
 /**
  * Dashboard measures, computed by PostgreSQL in one statement over the calls a filter selects:

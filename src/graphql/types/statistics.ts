@@ -1,9 +1,10 @@
-import { callEntity } from '../../db/read/calls.js';
 import { breakdownQuery, DIMENSIONS, seriesQuery, statisticsQuery, type Interval, type Measures, type Statistics } from '../../db/read/statistics.js';
 import { UserInputError } from '../../errors.js';
 import type { EnumRef } from '@pothos/core';
 import { builder, type AppTypes } from '../builder.js';
-import { queryOne, scoped } from '../loaders.js';
+import type { SqlParams } from '../../db/read/sql.js';
+import { columnsOf, identifier, sql, type Sql } from '../../db/sql.js';
+import type { Context } from '../context.js';
 import { selectedFields, type FieldInfo } from '../selection.js';
 import { CallFilter, callFilterWhere } from './call-filter.js';
 import { CallDirectionEnum, CallStatusEnum, HangupDispositionEnum } from './enums.js';
@@ -124,7 +125,19 @@ function validTimeZone(timeZone: string): string {
   }
 }
 
-const where = (ctx: Parameters<typeof scoped>[0], filter: Parameters<typeof callFilterWhere>[0]) => scoped(ctx, callEntity, callFilterWhere(filter));
+/** The text of a typed condition with its values added to a statement's parameters. */
+const textOf = (condition: Sql, params: SqlParams) => condition.strings.reduce((text, part, index) => text + (index === 0 ? '' : params.add(condition.values[index - 1])) + part, '');
+
+/** The account and the filter, on the alias `c` the statistics' statements read calls under. */
+const where = (ctx: Context, filter: Parameters<typeof callFilterWhere>[0]) => {
+  const c = identifier('c');
+  const condition = sql`${c}.account_id = ${ctx.accountId} AND ${callFilterWhere(filter, columnsOf(c))}`;
+  return (params: SqlParams) => [textOf(condition, params)];
+};
+
+async function queryOne<T>(db: Context['db'], query: { sql: string; params: unknown[] }): Promise<T> {
+  return (await db.sql.query<T>(query.sql, query.params))[0]!;
+}
 
 /** Whether the operation asks for withRecording in the measures at any of `paths`. */
 const countsRecordings = (info: FieldInfo, ...paths: Array<readonly string[]>) => selectedFields(info, 'CallMeasures', ...paths).has('withRecording');
