@@ -64,7 +64,8 @@ const QualityRating = builder.objectRef<PlannedRow>('QualityRating').implement({
   description: 'The PBX’s conversation rating (quality_rate).',
   extensions: embeddedType().extensions,
   fields: (t) => ({
-    rate: t.int({ ...column('quality_rate', 'Int'), description: 'The rating given (rate).' }),
+    // Non-null although the column is not: a rating exists only when quality_rate has a value.
+    rate: t.int({ ...column('quality_rate', 'Int', { nullable: true }), nullable: false, description: 'The rating given (rate).' }),
     maxRate: t.int({ ...column('quality_max_rate', 'Int', { nullable: true }), description: 'The highest possible rate.' }),
   }),
 });
