@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { identifier, isoTime, sql as typed } from '../src/db/sql.js';
 import { cursorSql } from '../src/graphql/read/cursor.js';
 
-export type OperationName = 'DashboardList' | 'DeepPage' | 'DashboardStatistics' | 'NodeLookups';
+export type OperationName = 'DashboardList' | 'DeepPage' | 'DashboardStatistics' | 'NodeLookups' | 'NextPage';
 
 export interface Workload {
   name: string;
@@ -52,6 +52,7 @@ export const DOCUMENTS: Record<OperationName, string> = {
   DeepPage: documentOf('w2-deep-page.graphql'),
   DashboardStatistics: documentOf('w3-dashboard-statistics.graphql'),
   NodeLookups: documentOf('w4-node-lookups.graphql'),
+  NextPage: documentOf('w5-next-page.graphql'),
 };
 
 export const PAGE_SIZE = 50;
@@ -68,6 +69,12 @@ const W1_WINDOW = `
   SELECT ${ISO("day - interval '7 days'")} AS "from", ${ISO('day')} AS "to"
     FROM (SELECT date_trunc('day', max(start_time)) AS day FROM calls
            WHERE account_id = $1 AND status = 'COMPLETED' AND direction = 'INBOUND') last`;
+
+/** The last row of W1's first page: W5 pages on after it. */
+const W1_PAGE_END = `
+  SELECT id::text AS id FROM calls
+   WHERE account_id = $1 AND status = 'COMPLETED' AND direction = 'INBOUND' AND start_time >= $2::timestamptz AND start_time < $3::timestamptz
+   ORDER BY start_time DESC, id DESC OFFSET $4 - 1 LIMIT 1`;
 
 /** The end of W2's list (the day after the account's last call), and its row DEEP_PAGE_DEPTH deep, newest first. */
 const W2_DEEP_ROW = `
@@ -94,6 +101,9 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
   const [w1] = await sql.query<{ from: string | null; to: string | null }>(W1_WINDOW, [account]);
   if (!w1?.from || !w1.to) throw new Error(`Account "${account}" has no completed inbound calls to list.`);
 
+  const [w1End] = await sql.query<{ id: string }>(W1_PAGE_END, [account, w1.from, w1.to, PAGE_SIZE]);
+  if (!w1End) throw new Error(`Account "${account}" has fewer than ${PAGE_SIZE} completed inbound calls in W1's window.`);
+
   const [deep] = await sql.query<{ id: string; start: string; until: string }>(W2_DEEP_ROW, [account, DEEP_PAGE_DEPTH]);
   if (!deep) throw new Error(`Account "${account}" has fewer than ${DEEP_PAGE_DEPTH + 1} calls.`);
 
@@ -119,5 +129,11 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
       variables: { from: w3.from, to: w3.to, timeZone: STATISTICS_TIME_ZONE },
     },
     { name: 'W4 node lookups', operationName: 'NodeLookups', query: DOCUMENTS.NodeLookups, variables: { ids: parents.map((row) => callGlobalId(row.id)) } },
+    {
+      name: 'W5 next page',
+      operationName: 'NextPage',
+      query: DOCUMENTS.NextPage,
+      variables: { from: w1.from, to: w1.to, first: PAGE_SIZE, after: await callsCursor(sql, w1End.id) },
+    },
   ];
 }

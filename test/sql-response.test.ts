@@ -140,6 +140,47 @@ describe('responses written in SQL', () => {
     }
   });
 
+  it('writes the README\'s first example, and every field of a call, in one statement', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = /```graphql\n(\{[\s\S]*?\n\})\n```/.exec(readme)![1]!;
+    expect(example).toContain('questionResponses');
+    await expectWritten(example);
+    await expectWritten(`{ calls(first: 5) { nodes { extension { id name type groupId externalNumber } quality { rate maxRate } payload price { amount currency } } } }`);
+  });
+
+  it('gives each alias of a relation its own arguments, under edges and nodes alike', async () => {
+    const data = await expectWritten(`{ calls(first: 5, filter: { isLeg: false }) {
+      edges { node { legs(first: 1) { nodes { id } } x: legs(first: 2) { nodes { id } } } }
+      nodes { legs(first: 3) { nodes { id } } x: recordings(first: 2) { nodes { id url } } }
+    } }`);
+    for (const [index, edge] of data.calls.edges.entries()) {
+      const node = data.calls.nodes[index];
+      expect(edge.node.legs.nodes.length).toBeLessThanOrEqual(1);
+      expect(node.legs.nodes.slice(0, edge.node.legs.nodes.length)).toEqual(edge.node.legs.nodes);
+      expect(edge.node.x.nodes.length).toBeLessThanOrEqual(2);
+      for (const recording of node.x.nodes) expect(Buffer.from(recording.id, 'base64').toString()).toMatch(/^Recording:/);
+    }
+  });
+
+  it('reads no relation a directive leaves out', async () => {
+    const { statements } = await rendered.recordQueries(() =>
+      rendered.gql(`query ($no: Boolean!) { calls(first: 2) { nodes { id legs(first: 500) @include(if: $no) { nodes { id } } ...F @skip(if: true) } } }
+        fragment F on Call { recordings(first: 500) { nodes { id } } }`, { no: false }),
+    );
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.query).not.toContain('parent_id =');
+    expect(statements[0]!.query).not.toContain('FROM recordings');
+  });
+
+  it('pages on with only hasNextPage and endCursor, binding only what the statement uses', async () => {
+    const first = await expectWritten(`{ calls(first: 2) { pageInfo { hasNextPage endCursor } nodes { id } } }`);
+    const query = `query ($cursor: String!) { calls(first: 2, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { id } } }`;
+    const { statements } = await rendered.recordQueries(() => rendered.gql(query, { cursor: first.calls.pageInfo.endCursor }));
+    const placeholders = new Set(statements[0]!.query.match(/\$\d+/g));
+    expect(placeholders.size).toBe(statements[0]!.params.length);
+    await expectWritten(query, { cursor: first.calls.pageInfo.endCursor });
+  });
+
   it('escapes text as JSON.stringify does', async () => {
     const data = await expectWritten(`{ calls(first: 1, filter: { externalId: { eq: "esc-1" } }) { nodes { externalId callerName } } }`);
     expect(data.calls.nodes[0].callerName).toContain('😀');
