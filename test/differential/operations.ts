@@ -98,6 +98,17 @@ export function plain(value: unknown): unknown {
 
 export const gid = (typename: string, id: bigint) => Buffer.from(`${typename}:${id}`).toString('base64');
 
+/** A field with a directive: after its name and arguments, before its selection set. */
+function withDirective(field: string, directive: string): string {
+  let depth = 0;
+  for (let i = 0; i < field.length; i += 1) {
+    if (field[i] === '(') depth += 1;
+    if (field[i] === ')') depth -= 1;
+    if (field[i] === '{' && depth === 0) return `${field.slice(0, i)}${directive} ${field.slice(i)}`;
+  }
+  return `${field} ${directive}`;
+}
+
 /** One document being written: its variables, its fragments, and the fields it selects. */
 class Document {
   private readonly variables = new Map<string, { type: string; value?: unknown; defaultLiteral?: string }>();
@@ -221,7 +232,7 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
   }
 
   /** A selection set's content on a Call, CallRecord or Recording, with relations `depth` deep. */
-  function selection(doc: Document, type: string, depth: number): string {
+  function selection(doc: Document, type: string, depth: number, keys = new Set<string>()): string {
     const parts = leaves(doc, type, 1, type === 'Call' ? 6 : 4);
     if (random.chance(0.3)) parts.push('__typename');
     if (type === 'Call') {
@@ -230,7 +241,6 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
       }
     }
     if (type === 'CallRecord' && random.chance(0.3)) parts.push(small('CallRecord', 'questionResponses', 'QuestionResponse', doc));
-    const keys = new Set<string>();
     if (depth > 0) {
       const count = random.chance(0.6) ? 1 : random.int(0, 2);
       for (let i = 0; i < count; i += 1) {
@@ -241,7 +251,7 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
     // Directives, fragments and inline fragments around some of the parts.
     const out = random.shuffle(parts).map((part) => {
       const roll = random.float();
-      if (roll < 0.12) return `${part} ${directive(doc).text}`;
+      if (roll < 0.12) return withDirective(part, directive(doc).text);
       if (roll < 0.2) return `... on ${type}${random.chance(0.4) ? ` ${directive(doc).text}` : ''} { ${part} }`;
       if (roll < 0.25) return `...${random.chance(0.5) ? ` ${directive(doc).text}` : ''} { ${part} }`;
       if (roll < 0.32) {
@@ -417,7 +427,10 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
 
   function nodeSelection(doc: Document, depth: number): string {
     const parts = ['__typename', 'id'];
-    for (const type of random.subset(['Call', 'CallRecord', 'Recording'], 1, 3)) parts.push(`... on ${type} { ${selection(doc, type, depth)} }`);
+    // One set of response keys for the three types: CallRecord.recordings and Call.recordings
+    // under one key would not merge.
+    const keys = new Set<string>();
+    for (const type of random.subset(['Call', 'CallRecord', 'Recording'], 1, 3)) parts.push(`... on ${type} { ${selection(doc, type, depth, keys)} }`);
     return random.shuffle(parts).join(' ');
   }
 
@@ -530,17 +543,26 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
   // ---- aliases of one field with different arguments ------------------------------------------
   for (let i = 0; i < 30; i += 1) {
     op('aliases', (doc) => {
-      const parent = gid('Call', random.pick(random.chance(0.6) ? parents : recorded).id);
       const relationField = random.pick(['legs', 'recordings']);
-      const node = relationField === 'legs' ? 'Call' : 'Recording';
-      const order = relationField === 'legs' ? 'CallOrder' : 'RecordingOrder';
-      const fields = relationField === 'legs' ? CALL_ORDER_FIELDS : RECORDING_ORDER_FIELDS;
-      const twin = () => `${alias()}: ${relationField}${pageArgs(doc, order, fields, 4)} { ${connection(doc, node, random.int(0, 1))} }`;
-      const inner = random.chance(0.5) ? `${twin()} ${twin()}` : `${relationField}${pageArgs(doc, order, fields, 4)} { ${connection(doc, node, 0)} } ${twin()}`;
-      if (random.chance(0.5)) return `call(id: "${parent}") { id ${inner} }`;
-      // The same relation under edges { node } and under nodes, with different arguments.
-      const a = `${random.chance(0.5) ? `${alias()}: ` : ''}${relationField}${pageArgs(doc, order, fields, 3)} { ${connection(doc, node, 0)} }`;
-      const b = `${random.chance(0.5) ? `${alias()}: ` : ''}${relationField}${pageArgs(doc, order, fields, 3)} { ${connection(doc, node, 0)} }`;
+      const nodeOf = (field: string) => (field === 'legs' ? 'Call' : 'Recording');
+      const argsOf = (field: string, max: number) =>
+        field === 'legs' ? pageArgs(doc, 'CallOrder', CALL_ORDER_FIELDS, max) : pageArgs(doc, 'RecordingOrder', RECORDING_ORDER_FIELDS, max);
+      if (random.chance(0.4)) {
+        const parent = gid('Call', random.pick(random.chance(0.6) ? parents : recorded).id);
+        const twin = () => `${alias()}: ${relationField}${argsOf(relationField, 4)} { ${connection(doc, nodeOf(relationField), random.int(0, 1))} }`;
+        const inner = random.chance(0.5) ? `${twin()} ${twin()}` : `${relationField}${argsOf(relationField, 4)} { ${connection(doc, nodeOf(relationField), 0)} } ${twin()}`;
+        return `call(id: "${parent}") { id ${inner}${random.chance(0.5) ? ' price { amount }' : ''} }`;
+      }
+      // One response key under edges { node } and under nodes: the same field with other
+      // arguments, or another field (legs under one, recordings under the other), or two aliases.
+      const other = random.chance(0.4) ? (relationField === 'legs' ? 'recordings' : 'legs') : relationField;
+      const keys = random.pick([
+        ['', ''],
+        ['x: ', 'x: '],
+        [`${alias()}: `, `${alias()}: `],
+      ] as const);
+      const a = `${keys[0]}${relationField}${argsOf(relationField, 3)} { ${connection(doc, nodeOf(relationField), 0)} }`;
+      const b = `${keys[1]}${keys[1] === '' ? relationField : other}${argsOf(keys[1] === '' ? relationField : other, 3)} { ${connection(doc, nodeOf(keys[1] === '' ? relationField : other), 0)} }`;
       const owners = random.subset([...parents, ...recorded], 3, 6).map((call) => call.externalId);
       return `calls(first: 6, filter: { externalId: { in: ${literal(owners)} } }, orderBy: { field: START_TIME, direction: ASC }) { edges { node { id ${a} } } nodes { ${b} id${random.chance(0.5) ? ' price { amount }' : ''} } }`;
     });
@@ -549,24 +571,26 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
   // ---- fragments and directives -----------------------------------------------------------
   for (let i = 0; i < 40; i += 1) {
     op('directives', (doc) => {
-      const body = selection(doc, 'Call', 1);
-      const name = doc.fragment('Call', body);
-      const d1 = directive(doc);
-      const d2 = directive(doc);
       const field = random.pick(leavesOf('Call'));
       see('Call', field);
-      const shapes = [
-        `...${name} ${d1.text} ...${name} ${d2.text}`,
-        `${field} ${d1.text} id ${field}`,
-        `id ... ${d1.text} { ${field} } ...${name}`,
-        `... on Call ${d1.text} { ${field} legs(first: 2) ${d2.text} { nodes { id } } } id`,
-        `...${name} ${d1.text} edgesPlaceholder`,
-      ];
-      const shape = `${random.pick(shapes)}${random.chance(0.5) ? ' price { amount }' : ''}`;
-      if (shape.includes('edgesPlaceholder')) {
-        return `calls(first: 3) { nodes { ...${name} ${d1.text} } edges { node { ...${name} } } }`;
+      const price = random.chance(0.5) ? ' price { amount }' : '';
+      const spread = () => doc.fragment('Call', selection(doc, 'Call', 1));
+      switch (random.int(0, 4)) {
+        case 0: {
+          const name = spread();
+          return `calls(first: 3) { nodes { ...${name} ${directive(doc).text} ...${name} ${directive(doc).text}${price} } }`;
+        }
+        case 1:
+          return `calls(first: 3, orderBy: { field: DURATION, direction: DESC }) { nodes { ${field} ${directive(doc).text} id ${field}${price} } }`;
+        case 2:
+          return `calls(first: 3) { nodes { id ... ${directive(doc).text} { ${field} } ...${spread()}${price} } }`;
+        case 3:
+          return `calls(first: 3, orderBy: { field: END_TIME, direction: ASC }) { nodes { ... on Call ${directive(doc).text} { ${field} legs(first: 2) ${directive(doc).text} { nodes { id } } } id${price} } }`;
+        default: {
+          const name = spread();
+          return `calls(first: 3) { nodes { ...${name} ${directive(doc).text}${price} } edges { node { ...${name} } } }`;
+        }
       }
-      return `calls(first: 3, orderBy: { field: DURATION, direction: DESC }) { nodes { ${shape} } }`;
     });
   }
 
