@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, getNamedType, isLeafType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { buildSchema, getNamedType, isEnumType, isInputObjectType, isLeafType, type GraphQLInputObjectType, type GraphQLObjectType } from 'graphql';
 import type { Call, CallRecord, Recording } from '../../src/db/generated/client.js';
 
 /*
@@ -266,18 +266,11 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
   // ---- filters ---------------------------------------------------------------------------
   const present = <T>(values: Array<T | null>) => values.filter((value): value is T => value !== null);
   const valuesOf = <K extends keyof Call>(field: K) => present(calls.map((call) => call[field] as Call[K] | null));
-  const STRING_FIELDS = [
-    'externalId', 'vendorAccountId', 'parentExternalId', 'fromAddress', 'toAddress', 'bridgedAddress', 'callerName',
-    'extensionName', 'phoneNumberId', 'applicationId', 'sipCallId', 'label', 'currency', 'vendorStatus', 'vendorResult', 'hangupCause',
-  ] as const;
-  const PHONE_FIELDS = ['fromNumber', 'toNumber', 'didNumber', 'forwardedFrom', 'diversionNumber'] as const;
-  const KEY_FIELDS = ['extensionId', 'broadcastId', 'batchId', 'contactId'] as const;
-  const ENUM_FIELDS: Record<string, string> = {
-    source: 'CallSource', status: 'CallStatus', direction: 'CallDirection', answeredBy: 'AnsweredBy',
-    hangupDisposition: 'HangupDisposition', pbxResult: 'PbxResult', callfireState: 'CallFireState', callfireFinalResult: 'CallFireResult',
-  };
-  const TIME_FIELDS = ['startTime', 'answerTime', 'endTime', 'createdAt', 'updatedAt'] as const;
-  const INT_FIELDS = ['duration', 'connectDuration', 'bridgedDuration', 'sipStatus'] as const;
+  /** What a CallFilter field takes, read from schema.graphql: its input type's name. */
+  const inputFields = (type: string) => (schema.getType(type) as GraphQLInputObjectType).getFields();
+  const filterType = (field: string) => getNamedType(inputFields('CallFilter')[field]!.type).name;
+  /** The enum an `{ in, notIn }` filter type lists. */
+  const enumOf = (type: string) => getNamedType(inputFields(type).in!.type).name;
 
   /** A stored number as a person might type it: spaces, brackets, dashes, maybe no plus. */
   function typed(number: string): string {
@@ -303,7 +296,8 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
   };
 
   function fieldFilter(field: string): unknown {
-    if ((STRING_FIELDS as readonly string[]).includes(field)) {
+    const type = filterType(field);
+    if (type === 'StringFilter') {
       const values = valuesOf(field as keyof Call) as string[];
       const value = values.length && random.chance(0.85) ? random.pick(values) : 'no-such-value';
       const op = random.int(0, 3);
@@ -312,7 +306,7 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
       if (op === 2) return { startsWith: value.slice(0, random.int(1, Math.max(1, value.length))) };
       return { startsWith: value.slice(0, 2), in: values.length ? random.subset(values, 1, 4) : ['x'] };
     }
-    if ((PHONE_FIELDS as readonly string[]).includes(field)) {
+    if (type === 'PhoneNumberFilter') {
       const values = valuesOf(field as keyof Call) as string[];
       const value = values.length && random.chance(0.85) ? random.pick(values) : '+15550000000';
       const op = random.int(0, 2);
@@ -320,13 +314,13 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
       if (op === 1) return { in: [typed(value), typed(values.length ? random.pick(values) : '+15550000001')] };
       return { startsWith: typed(value.slice(0, random.int(2, value.length))) };
     }
-    if ((KEY_FIELDS as readonly string[]).includes(field)) {
+    if (type === 'KeyFilter') {
       const values = (valuesOf(field as keyof Call) as bigint[]).map(String);
       const value = values.length && random.chance(0.85) ? random.pick(values) : '987654321';
       return random.chance(0.5) ? { eq: value } : { in: [value, values.length ? random.pick(values) : '1'] };
     }
-    if (field in ENUM_FIELDS) {
-      const all = enumValues(ENUM_FIELDS[field]!);
+    if (isInputObjectType(schema.getType(type)) && inputFields(type).notIn && isEnumType(schema.getType(enumOf(type)))) {
+      const all = enumValues(enumOf(type));
       const out: Record<string, unknown> = {};
       const op = random.int(0, 2);
       if (op !== 1) out.in = random.subset(all, 1, 3).map((v) => new EnumValue(v));
@@ -334,7 +328,7 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
       if (out.in && out.notIn && (out.in as EnumValue[]).every((v) => (out.notIn as EnumValue[]).some((n) => n.name === v.name))) delete out.notIn;
       return out;
     }
-    if ((TIME_FIELDS as readonly string[]).includes(field)) {
+    if (type === 'DateTimeFilter') {
       const values = valuesOf(field as keyof Call) as Date[];
       const pivot = values.length ? random.pick(values) : new Date('2026-10-01T00:00:00Z');
       const op = random.int(0, 3);
@@ -343,7 +337,7 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
       if (op === 2) return { gt: new Date(pivot.getTime() - 86_400_000).toISOString(), lte: new Date(pivot.getTime() + 86_400_000).toISOString() };
       return { gte: pivot.toISOString(), lte: pivot.toISOString() };
     }
-    if ((INT_FIELDS as readonly string[]).includes(field)) {
+    if (type === 'IntFilter') {
       const values = valuesOf(field as keyof Call) as number[];
       const pivot = values.length ? random.pick(values) : 30;
       const op = random.int(0, 4);
@@ -353,8 +347,8 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
       if (op === 3) return { lte: pivot };
       return { gte: pivot, lte: pivot };
     }
-    if (field === 'price') {
-      const values = (valuesOf('price') as Array<{ toFixed(n: number): string }>).map((p) => p.toFixed(6));
+    if (type === 'DecimalFilter') {
+      const values = (valuesOf(field as keyof Call) as Array<{ toFixed(n: number): string }>).map((p) => p.toFixed(6));
       const pivot = values.length ? random.pick(values) : '0.010000';
       const trimmed = pivot.replace(/0+$/, '').replace(/\.$/, '');
       const op = random.int(0, 3);
@@ -363,14 +357,12 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
       if (op === 2) return { lt: pivot };
       return { gt: '-1', lte: random.chance(0.5) ? trimmed : Number(trimmed) };
     }
-    if (field === 'isLeg' || field === 'hasRecording' || field === 'answered') return random.chance(0.5);
-    if (field === 'parentId') return random.chance(0.85) ? gid('Call', random.pick(parents).id) : gid('Recording', random.pick(facts.recordings).id);
+    if (type === 'Boolean') return random.chance(0.5);
+    if (type === 'ID') return random.chance(0.85) ? gid('Call', random.pick(parents).id) : gid('Recording', random.pick(facts.recordings).id);
     throw new Error(`no filter for ${field}`);
   }
 
-  const FILTER_FIELDS = Object.keys((schema.getType('CallFilter') as unknown as { getFields(): Record<string, unknown> }).getFields()).filter(
-    (field) => !['AND', 'OR', 'NOT'].includes(field),
-  );
+  const FILTER_FIELDS = Object.keys(inputFields('CallFilter')).filter((field) => !['AND', 'OR', 'NOT'].includes(field));
   const filterFieldsSeen = new Set<string>();
 
   function callFilter(depth: number, width = random.int(1, 2)): Record<string, unknown> {
