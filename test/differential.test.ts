@@ -48,14 +48,12 @@ function divergence(a: string, b: string): [string, string] {
 
 /**
  * The server's configurations that change how a read is executed (README's configuration table):
- * as shipped, without graphql-jit, without PostgreSQL-written responses, and with neither (the
- * resolvers and their preloaded relations alone), so a difference points at the path it is on.
+ * as shipped (a whole query written by one statement where it can be) and executed by graphql-js
+ * with one planned statement per root field, so a difference points at the path it is on.
  */
 const CONFIGURATIONS: Record<string, Record<string, string>> = {
   default: {},
-  'GRAPHQL_JIT=false': { GRAPHQL_JIT: 'false' },
   'SQL_RESPONSES=false': { SQL_RESPONSES: 'false' },
-  'both false': { GRAPHQL_JIT: 'false', SQL_RESPONSES: 'false' },
 };
 
 describe('the read path answers as an independent reference does', () => {

@@ -204,7 +204,7 @@ const resolvers: Resolvers = {
             groupId: call.extensionGroupId?.toString() ?? null,
             externalNumber: call.extensionExternalNumber,
           },
-    price: (call: CallNode) => (call.price === null ? null : { amount: decimalText(call.price), currency: call.currency }),
+    price: (call: CallNode) => (call.price === null && call.currency === null ? null : { amount: decimalText(call.price), currency: call.currency }),
     quality: (call: CallNode) => (call.qualityRate === null ? null : { rate: call.qualityRate, maxRate: call.qualityMaxRate }),
     parent: (call: CallNode, _args, ctx) => (call.parentId === null ? null : ctx.call(call.parentId)),
     legs: async (call: CallNode, args: PageArgs & { orderBy?: Order }, ctx) => {
