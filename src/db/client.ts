@@ -6,17 +6,20 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { StartupError, type Config } from '../config.js';
 import { PrismaClient } from './generated/client.js';
-import { observedDriver, pgliteDriver, poolDriver, type QueryObserver, type SqlDriver } from './sql-driver.js';
+import { observedDriver, pgliteDriver, poolDriver, type QueryObserver, type SqlDriver, type StatementDone } from './sql-driver.js';
 
 export interface Database {
   prisma: PrismaClient;
   /** Plain SQL on the same connections: the GraphQL reads, imports, migrations and the seed. */
   sql: SqlDriver;
   /**
-   * Calls `observer` with every statement Prisma or `sql` runs; only on a database opened with
-   * `logQueries` (tests and benchmarks count statements with it).
+   * Calls `observer` with every statement `sql` runs (metrics time them) and, on a database opened
+   * with `logQueries`, every statement Prisma runs too (tests and benchmarks count them); gives
+   * back a function that stops it.
    */
-  onQuery(observer: QueryObserver): void;
+  onQuery(observer: QueryObserver): () => void;
+  /** The pool's connections, on a PostgreSQL server (PGlite is one connection). */
+  connections: (() => { open: number; idle: number; waiting: number; max: number }) | undefined;
   /** Where the data lives, for log lines: never includes a password. */
   description: string;
   embedded: boolean;
@@ -24,27 +27,37 @@ export interface Database {
 }
 
 export interface OpenOptions {
-  /** Report every statement to `onQuery` observers (tests and benchmarks count statements). */
+  /** Report Prisma's statements to `onQuery` observers too (tests and benchmarks count statements). */
   logQueries?: boolean;
 }
 
-/** The driver as given, or one that reports its statements together with Prisma's `query` events. */
+/**
+ * The driver reporting its statements to the observers `onQuery` adds (with none, each statement
+ * costs a loop over an empty list), and Prisma's `query` events too when `logQueries` is set:
+ * Prisma emits them only when told so at its construction.
+ */
 function observable(prisma: PrismaClient, driver: SqlDriver, options: OpenOptions): Pick<Database, 'sql' | 'onQuery'> {
-  if (!options.logQueries) {
-    return {
-      sql: driver,
-      onQuery: () => {
-        throw new Error('open the database with logQueries to observe its statements');
-      },
-    };
+  const observers = new Set<QueryObserver>();
+  if (options.logQueries) {
+    prisma.$on('query' as never, (event: { query: string; params: string }) => {
+      for (const observer of observers) observer(event.query, JSON.parse(event.params) as unknown[]);
+    });
   }
-  const observers: QueryObserver[] = [];
-  prisma.$on('query' as never, (event: { query: string; params: string }) => {
-    for (const observer of observers) observer(event.query, JSON.parse(event.params) as unknown[]);
-  });
+  const observe: QueryObserver = (query, params) => {
+    if (observers.size === 0) return;
+    const finishing: StatementDone[] = [];
+    for (const observer of observers) {
+      const done = observer(query, params);
+      if (done) finishing.push(done);
+    }
+    if (finishing.length > 0) return (failed) => finishing.forEach((done) => done(failed));
+  };
   return {
-    sql: observedDriver(driver, (query, params) => observers.forEach((observer) => observer(query, params))),
-    onQuery: (observer) => observers.push(observer),
+    sql: observedDriver(driver, observe),
+    onQuery: (observer) => {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
   };
 }
 
@@ -104,6 +117,7 @@ async function openPostgres({ url: rawUrl, poolSize, preparedStatements }: Confi
   return {
     prisma,
     ...observable(prisma, poolDriver(pool, preparedStatements), options),
+    connections: () => ({ open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     description,
     embedded: false,
     close: once(async () => {
@@ -128,6 +142,7 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
     prisma,
     ...observable(prisma, pgliteDriver(db), options),
     description: inMemory ? 'embedded PGlite in memory' : `embedded PGlite at ${dataDir}`,
+    connections: undefined,
     embedded: true,
     close: once(async () => {
       await prisma.$disconnect();

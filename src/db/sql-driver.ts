@@ -209,24 +209,35 @@ export async function rolledBack<T>(sql: SqlSession, work: (tx: SqlExecutor) => 
   }
 }
 
-/** Reports each statement before it runs: tests and benchmarks count and inspect them. */
-export type QueryObserver = (query: string, params: readonly unknown[]) => void;
+/** Hears that a statement finished, and whether it failed. */
+export type StatementDone = (failed: boolean) => void;
+
+/**
+ * Reports each statement before it runs (tests and benchmarks count and inspect them), and may
+ * return a callback to hear when it finishes (metrics time them).
+ */
+export type QueryObserver = (query: string, params: readonly unknown[]) => void | StatementDone;
+
+function finishing<T>(done: void | StatementDone, running: Promise<T>): Promise<T> {
+  if (!done) return running;
+  return running.then(
+    (result) => {
+      done(false);
+      return result;
+    },
+    (error: unknown) => {
+      done(true);
+      throw error;
+    },
+  );
+}
 
 /** The same driver, reporting every statement it runs, in transactions and sessions too. */
 export function observedDriver(driver: SqlDriver, observe: QueryObserver): SqlDriver {
   const observed = <E extends SqlExecutor>(executor: E): SqlExecutor => ({
-    query: (text, params) => {
-      observe(text, params ?? []);
-      return executor.query(text, params);
-    },
-    exec: (script) => {
-      observe(script, []);
-      return executor.exec(script);
-    },
-    copyFrom: (target, chunks) => {
-      observe(`COPY ${target} FROM STDIN`, []);
-      return executor.copyFrom(target, chunks);
-    },
+    query: (text, params) => finishing(observe(text, params ?? []), executor.query(text, params)),
+    exec: (script) => finishing(observe(script, []), executor.exec(script)),
+    copyFrom: (target, chunks) => finishing(observe(`COPY ${target} FROM STDIN`, []), executor.copyFrom(target, chunks)),
   });
   const observedSession = (session: SqlSession): SqlSession => ({
     ...observed(session),
