@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { StartupError, type Config } from '../config.js';
 import { PrismaClient } from './generated/client.js';
 import { observedDriver, pgliteDriver, poolDriver, type QueryObserver, type SqlDriver, type StatementDone } from './sql-driver.js';
@@ -68,7 +67,7 @@ const PGLITE_MEMORY = 'memory://';
  * machine: its default 128 MB took 0.3 s more than these 32 MB of a ~3 s restart. 32 MB hold the
  * demo database (9 MB) three times over.
  */
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+const PGLITE_SHARED_BUFFERS = ['-c', 'shared_buffers=32MB'];
 
 /** The server's address as `host:port/database`, for messages. */
 function describeDatabaseUrl(url: URL): string {
@@ -131,9 +130,12 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
   const inMemory = dir === PGLITE_MEMORY;
   const dataDir = inMemory ? dir : resolve(dir);
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // Loaded only for the embedded database: PGlite's module alone takes ~40 MB, which a process
+  // on a PostgreSQL server (an export of a million calls, bench/RESULTS.md) does without.
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir, { startParams: PGLITE_START_PARAMS });
+    db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SHARED_BUFFERS] });
   } catch (error) {
     throw new StartupError(`Cannot open the embedded database at ${dataDir}: ${(error as Error).message}`);
   }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Mutex, type PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 
@@ -74,12 +74,17 @@ function pgliteExecutor(db: PGlite | Transaction): SqlExecutor {
 export function pgliteDriver(db: PGlite): SqlDriver {
   // PGlite is one connection; sessions are serialised so that one session's statements never
   // interleave with another's.
-  const sessions = new Mutex();
+  let last: Promise<unknown> = Promise.resolve();
+  const runExclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = last.then(work);
+    last = run.catch(() => {});
+    return run;
+  };
   const executor: SqlSession = {
     ...pgliteExecutor(db),
     transaction: (work) => db.transaction((tx) => work(pgliteExecutor(tx))),
   };
-  return { ...executor, session: (work) => sessions.runExclusive(() => work(executor)) };
+  return { ...executor, session: (work) => runExclusive(() => work(executor)) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { createContextFactory } from '../graphql/context.js';
 import { useWholeOperations } from '../graphql/read/execute.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
+import { useExportEndpoint } from './export.js';
 import { createMetrics, useMetricsEndpoint, type Metrics } from './metrics.js';
 import { useApiKeys, useBodyLimit, useCostLimit } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -63,6 +64,7 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
       useRequestLog(logger, metrics),
       ...metrics.plugins,
       ...(config.metrics.token ? [useMetricsEndpoint(metrics, config.metrics.token)] : []),
+      useExportEndpoint({ db, authenticator, rateLimiter, rateLimit: limits.rateLimit, logger }),
       useBodyLimit(limits.maxBodyBytes, ENDPOINT),
       apiKeys.plugin,
       ...persistedOperations(limits),
