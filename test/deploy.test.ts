@@ -34,13 +34,13 @@ describe('the Dockerfile', { timeout: PROCESS_TEST_TIMEOUT }, () => {
     expect(image.healthcheck.join(' ')).toContain('/ready');
   });
 
-  it("starts with its CMD and ENV (outside a container), logs JSON and passes its own HEALTHCHECK", async () => {
+  it("starts with its CMD and ENV (outside a container), logs JSON, serves METRICS_PORT and passes its own HEALTHCHECK", async () => {
     const server = await createServerDatabase();
     const dir = mkdtempSync(join(tmpdir(), 'cdrql-image-'));
     // The image's environment, on this machine's database: the test's PostgreSQL database when
     // the suite runs on one, otherwise an embedded one in a temporary directory.
     const { DATABASE_URL: _unset, ...machine } = process.env;
-    const env = { ...machine, ...image.env, PORT: '0', PGLITE_DIR: join(dir, 'pglite'), ...(server ? { DATABASE_URL: server.url } : {}) };
+    const env = { ...machine, ...image.env, PORT: '0', METRICS_PORT: '0', PGLITE_DIR: join(dir, 'pglite'), ...(server ? { DATABASE_URL: server.url } : {}) };
     const [program, ...args] = image.cmd;
     expect(program).toBe('node');
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -62,6 +62,13 @@ describe('the Dockerfile', { timeout: PROCESS_TEST_TIMEOUT }, () => {
         void exited.then(() => reject(new Error(`exited:\n${output}`)));
       });
       expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+      // METRICS_PORT: a listener of its own for the metrics, and nothing else.
+      const metricsUrl = /metrics at (http:\/\/[^\s"]+)\/metrics/.exec(output)![1]!;
+      const metrics = await fetch(`${metricsUrl}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('# TYPE cdrql_requests_total counter');
+      expect((await fetch(`${metricsUrl}/graphql`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       // Production logs are JSON, one object per line.
       const lines = output.trim().split('\n').map((line) => JSON.parse(line));
       expect(lines.some((line) => String(line.msg).startsWith('GraphiQL at '))).toBe(true);
