@@ -1,4 +1,5 @@
 import { coerceInputValue, isInputObjectType } from 'graphql';
+import { accountScope } from '../db/read/scope.js';
 import { UserInputError } from '../errors.js';
 import { callFilterWhere } from '../graphql/types/call-filter.js';
 import { schema } from '../graphql/schema.js';
@@ -42,5 +43,5 @@ export const EXPORTED = identifier('c');
  * the export turns a CallFilter into SQL, so it follows `calls(filter:)` wherever that goes.
  */
 export function exportCondition(accountId: string, filter: CallFilterInput | null): Sql {
-  return sql`${EXPORTED}.account_id = ${accountId} AND ${callFilterWhere(filter, columnsOf(EXPORTED))}`;
+  return sql`${accountScope(EXPORTED, accountId)} AND ${callFilterWhere(filter, columnsOf(EXPORTED))}`;
 }

@@ -1,3 +1,4 @@
+import { accountScope } from '../../db/read/scope.js';
 import { cursorSql, type Keyset } from './cursor.js';
 import type { ColumnType, OrderColumn, TableRead } from './declarations.js';
 import { globalIdSql } from './global-id.js';
@@ -66,7 +67,7 @@ export class Emitter {
    * emitter reads goes through this function.
    */
   private from(table: TableRead, alias: Sql, conditions: ReadonlyArray<Sql | undefined>): { from: Sql; where: Sql } {
-    const all = [sql`${alias}.account_id = ${this.accountId}`, ...conditions.filter((condition): condition is Sql => condition !== undefined)];
+    const all = [accountScope(alias, this.accountId), ...conditions.filter((condition): condition is Sql => condition !== undefined)];
     return { from: sql`${identifier(table.table)} ${alias}`, where: and(all) };
   }
 

@@ -2,6 +2,7 @@ import { breakdownQuery, DIMENSIONS, seriesQuery, statisticsQuery, type Interval
 import { UserInputError } from '../../errors.js';
 import type { EnumRef } from '@pothos/core';
 import { builder, type AppTypes } from '../builder.js';
+import { accountScope } from '../../db/read/scope.js';
 import type { SqlParams } from '../../db/read/sql.js';
 import { columnsOf, identifier, sql, type Sql } from '../../db/sql.js';
 import type { Context } from '../context.js';
@@ -131,7 +132,7 @@ const textOf = (condition: Sql, params: SqlParams) => condition.strings.reduce((
 /** The account and the filter, on the alias `c` the statistics' statements read calls under. */
 const where = (ctx: Context, filter: Parameters<typeof callFilterWhere>[0]) => {
   const c = identifier('c');
-  const condition = sql`${c}.account_id = ${ctx.accountId} AND ${callFilterWhere(filter, columnsOf(c))}`;
+  const condition = sql`${accountScope(c, ctx.accountId)} AND ${callFilterWhere(filter, columnsOf(c))}`;
   return (params: SqlParams) => [textOf(condition, params)];
 };
 
