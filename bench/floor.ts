@@ -145,6 +145,21 @@ const DEEP_PAGE_AFTER_SQL = `
   )}`;
 
 /**
+ * W5 (NextPage), W1 after a cursor: $1 account, $2 from, $3 to, $4 start time, $5 id, $6 first.
+ * Only hasNextPage and the end cursor: no count, no look behind the cursor.
+ */
+const NEXT_PAGE_SQL = `
+  WITH page AS (SELECT ${PAGE_COLUMNS} FROM calls c WHERE ${W1_WHERE} AND (c.start_time, c.id) < ($4::timestamptz, $5::bigint)
+                 ORDER BY c.start_time DESC, c.id DESC LIMIT $6::int + 1)
+  SELECT json_build_object('calls', json_build_object(
+    'pageInfo', json_build_object('hasNextPage', s.fetched > $6::int, 'endCursor', s.cursors[cardinality(s.cursors)]),
+    'nodes', COALESCE(s.nodes, '[]')))::text AS data
+    FROM (SELECT count(*) AS fetched,
+                 array_agg(e.cursor ORDER BY e.n) FILTER (WHERE e.n <= $6::int) AS cursors,
+                 json_agg(${pageNode('e')} ORDER BY e.n) FILTER (WHERE e.n <= $6::int) AS nodes
+            FROM (SELECT p.*, ${callsCursor('p')} AS cursor, row_number() OVER (ORDER BY p.start_time DESC, p.id DESC) AS n FROM page p) e) s`;
+
+/**
  * W3 (DashboardStatistics): $1 account, $2 time zone, $3 from, $4 to. The series and the
  * breakdown select the same calls (the account's calls that are not legs, start time in
  * [from, to)), so one scan of the calls feeds both through GROUPING SETS: by local day and by DID.
@@ -340,6 +355,12 @@ const OPERATIONS: Record<string, (variables: Variables) => Promise<string>> = {
     const zone = timeZone(variables);
     if (Math.ceil(ms / 86_400_000) > MAX_DAY_BUCKETS) throw new BadRequest(`The series would have more than ${MAX_DAY_BUCKETS} buckets.`);
     return run('dashboard_statistics', DASHBOARD_STATISTICS_SQL, [ACCOUNT, zone, from, to]);
+  },
+  NextPage: (variables) => {
+    const { from, to } = range(variables);
+    const cursor = decodeCallsCursor(variables.after);
+    if (cursor.value === null) throw new BadRequest('after: W1 lists only calls with a start time.');
+    return run('next_page', NEXT_PAGE_SQL, [ACCOUNT, from, to, cursor.value, cursor.id, pageSize(variables)]);
   },
   NodeLookups: (variables) => {
     const ids = variables.ids;

@@ -25,7 +25,9 @@ export async function benchApp(account: string, name: string, url?: string): Pro
   const app = createApp({ config, db, logger: createLogger('warn') });
   const { key, apiKey } = await createApiKey(db.prisma, { accountId: account, name, scopes: ['READ'] }, 'cli');
   let statements = 0;
-  db.onQuery(() => statements++);
+  db.onQuery(() => {
+    statements += 1;
+  });
   const post = async (query: string, variables?: Record<string, unknown>, operationName?: string) => {
     const response = await app.fetch('http://bench/graphql', {
       method: 'POST',

@@ -4,7 +4,7 @@
  *   DATABASE_URL=… npm run bench:pages [-- --account acme --runs 50 --depth 10000]
  */
 import { parseArgs } from 'node:util';
-import { encodeCursor } from '../src/graphql/connection.js';
+import { callsCursor } from './workloads.js';
 import { benchApp } from './harness.js';
 
 const { values } = parseArgs({ options: { account: { type: 'string', default: 'acme' }, runs: { type: 'string', default: '50' }, depth: { type: 'string', default: '10000' } } });
@@ -23,7 +23,7 @@ const [deep] = await bench.db.sql.query<{ id: string; start: string }>(
     WHERE account_id = $1 ORDER BY start_time DESC, id DESC OFFSET $2 LIMIT 1`,
   [values.account, Number(values.depth)],
 );
-const deepCursor = encodeCursor('calls', 'START_TIME_DESC', { id: deep!.id, _cursor: deep!.start });
+const deepCursor = await callsCursor(bench.db.sql, deep!.id);
 
 const page = (after: string | undefined) => async () => {
   const { data } = await bench.post(QUERY, { after });

@@ -19,9 +19,10 @@
  * Names start with W1 … W4 (and W2's with "W2 first" / "W2 deep"): the runner selects by prefix.
  */
 import { readFileSync } from 'node:fs';
-import { encodeCursor } from '../src/graphql/connection.js';
+import { identifier, isoTime, sql as typed } from '../src/db/sql.js';
+import { cursorSql } from '../src/graphql/read/cursor.js';
 
-export type OperationName = 'DashboardList' | 'DeepPage' | 'DashboardStatistics' | 'NodeLookups';
+export type OperationName = 'DashboardList' | 'DeepPage' | 'DashboardStatistics' | 'NodeLookups' | 'NextPage';
 
 export interface Workload {
   name: string;
@@ -36,6 +37,14 @@ export interface SqlRunner {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
 }
 
+/** The cursor cdrql gives the call `id` in the calls list newest first, written by the API's own cursor SQL. */
+export async function callsCursor(runner: SqlRunner, id: string): Promise<string> {
+  const c = identifier('c');
+  const statement = typed`SELECT ${cursorSql('calls', 'START_TIME_DESC', isoTime(typed`${c}.start_time`), typed`${c}.id`)} AS cursor FROM calls ${c} WHERE ${c}.id = ${id}::bigint`;
+  const [row] = await runner.query<{ cursor: string }>(statement.text, statement.values);
+  return row!.cursor;
+}
+
 const documentOf = (file: string) => readFileSync(new URL(`./workloads/${file}`, import.meta.url), 'utf8');
 
 export const DOCUMENTS: Record<OperationName, string> = {
@@ -43,6 +52,7 @@ export const DOCUMENTS: Record<OperationName, string> = {
   DeepPage: documentOf('w2-deep-page.graphql'),
   DashboardStatistics: documentOf('w3-dashboard-statistics.graphql'),
   NodeLookups: documentOf('w4-node-lookups.graphql'),
+  NextPage: documentOf('w5-next-page.graphql'),
 };
 
 export const PAGE_SIZE = 50;
@@ -59,6 +69,12 @@ const W1_WINDOW = `
   SELECT ${ISO("day - interval '7 days'")} AS "from", ${ISO('day')} AS "to"
     FROM (SELECT date_trunc('day', max(start_time)) AS day FROM calls
            WHERE account_id = $1 AND status = 'COMPLETED' AND direction = 'INBOUND') last`;
+
+/** The last row of W1's first page: W5 pages on after it. */
+const W1_PAGE_END = `
+  SELECT id::text AS id FROM calls
+   WHERE account_id = $1 AND status = 'COMPLETED' AND direction = 'INBOUND' AND start_time >= $2::timestamptz AND start_time < $3::timestamptz
+   ORDER BY start_time DESC, id DESC OFFSET $4 - 1 LIMIT 1`;
 
 /** The end of W2's list (the day after the account's last call), and its row DEEP_PAGE_DEPTH deep, newest first. */
 const W2_DEEP_ROW = `
@@ -85,6 +101,9 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
   const [w1] = await sql.query<{ from: string | null; to: string | null }>(W1_WINDOW, [account]);
   if (!w1?.from || !w1.to) throw new Error(`Account "${account}" has no completed inbound calls to list.`);
 
+  const [w1End] = await sql.query<{ id: string }>(W1_PAGE_END, [account, w1.from, w1.to, PAGE_SIZE]);
+  if (!w1End) throw new Error(`Account "${account}" has fewer than ${PAGE_SIZE} completed inbound calls in W1's window.`);
+
   const [deep] = await sql.query<{ id: string; start: string; until: string }>(W2_DEEP_ROW, [account, DEEP_PAGE_DEPTH]);
   if (!deep) throw new Error(`Account "${account}" has fewer than ${DEEP_PAGE_DEPTH + 1} calls.`);
 
@@ -101,7 +120,7 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
       name: 'W2 deep page',
       operationName: 'DeepPage',
       query: DOCUMENTS.DeepPage,
-      variables: { after: encodeCursor('calls', 'START_TIME_DESC', { id: deep.id, _cursor: deep.start }), first: PAGE_SIZE, until: deep.until },
+      variables: { after: await callsCursor(sql, deep.id), first: PAGE_SIZE, until: deep.until },
     },
     {
       name: 'W3 dashboard statistics',
@@ -110,5 +129,11 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
       variables: { from: w3.from, to: w3.to, timeZone: STATISTICS_TIME_ZONE },
     },
     { name: 'W4 node lookups', operationName: 'NodeLookups', query: DOCUMENTS.NodeLookups, variables: { ids: parents.map((row) => callGlobalId(row.id)) } },
+    {
+      name: 'W5 next page',
+      operationName: 'NextPage',
+      query: DOCUMENTS.NextPage,
+      variables: { from: w1.from, to: w1.to, first: PAGE_SIZE, after: await callsCursor(sql, w1End.id) },
+    },
   ];
 }

@@ -62,15 +62,15 @@ const environmentSchema = z.object({
   /** Seconds a verified API key is remembered; a revocation elsewhere takes up to this long. @default 10 */
   API_KEY_CACHE_SECONDS: z.coerce.number().min(0).default(10),
   /**
-   * Let PostgreSQL write the whole response of a query it can answer in one statement (calls,
-   * nodes and their relations), instead of executing it field by field. @default true
+   * Let PostgreSQL write the whole response of a query whose every root field reads the call graph,
+   * in one planned statement; false executes every operation with graphql-js, each root field
+   * running its own planned statement. @default true
    */
   SQL_RESPONSES: booleanFromEnv.default(true),
-  /**
-   * Execute operations compiled by graphql-jit; false runs graphql-js, the reference
-   * implementation, for every operation (it runs those graphql-jit gets wrong either way). @default true
-   */
-  GRAPHQL_JIT: booleanFromEnv.default(true),
+  /** Port of a second listener that serves only GET /metrics, for a scraper on an internal network. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Serve GET /metrics on the public port to requests with Authorization: Bearer <this token>. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -97,13 +97,13 @@ export interface Limits {
 export interface Config {
   database: { url: string | undefined; poolSize: number; preparedStatements: number; pgliteDir: string };
   server: { port: number; host: string | undefined; shutdownTimeoutMs: number };
+  metrics: { port: number | undefined; token: string | undefined };
   seedOnStart: boolean;
   pages: PageLimits;
   limits: Limits;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   production: boolean;
   sqlResponses: boolean;
-  graphqlJit: boolean;
 }
 
 /** Reads the environment once; every failure is reported together. */
@@ -117,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, preparedStatements: e.PREPARED_STATEMENTS, pgliteDir: e.PGLITE_DIR },
     server: { port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
+    metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
     seedOnStart: e.SEED_ON_START,
     pages: { defaultSize: Math.min(e.DEFAULT_PAGE_SIZE, e.MAX_PAGE_SIZE), maxSize: e.MAX_PAGE_SIZE },
     limits: {
@@ -135,6 +136,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     sqlResponses: e.SQL_RESPONSES,
-    graphqlJit: e.GRAPHQL_JIT,
   };
 }

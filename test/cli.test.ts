@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_KEYS } from '../src/db/seed/demo-keys.js';
 import { createServerDatabase } from './helpers/database.js';
 import { graphql, PROCESS_TEST_TIMEOUT, runCli, runServer, startServer } from './helpers/process.js';
+import { NEEDS_REDIS, NO_REDIS, REDIS_URL } from './helpers/redis.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const COUNT = '{ calls(first: 100) { edges { node { id } } pageInfo { hasNextPage } } }';
 
 describe('npm start on the embedded database', { timeout: PROCESS_TEST_TIMEOUT }, () => {
@@ -76,21 +76,33 @@ describe('npm start on the embedded database', { timeout: PROCESS_TEST_TIMEOUT }
     }
   });
 
-  it('serves from its bundle what the sources serve: a CallFire XML import, compiled queries, statistics, a rate limit kept in Redis', async () => {
-    const redis = new Redis(REDIS_URL);
-    const server = await startServer({ PGLITE_DIR: dir, REDIS_URL, RATE_LIMIT_REQUESTS: '1000' });
+  it('serves from its bundle what the sources serve: a CallFire XML import, planned queries, statistics', async () => {
+    const server = await startServer({ PGLITE_DIR: dir });
     try {
       const xml = readFileSync(new URL('fixtures/callfire/05-php-sdk-callfinished-notification-inbound.xml', import.meta.url), 'utf8').replace('<Call id="1234">', '<Call id="991234">');
       const imported = await graphql(server.url, `mutation { importCalls(format: CALLFIRE, data: ${JSON.stringify(xml)}) { inserted updated unchanged rejected problems { message } } }`);
       expect(imported.data.importCalls).toEqual({ inserted: 1, updated: 0, unchanged: 0, rejected: 0, problems: [] });
       const call = '{ calls(first: 1, filter: { externalId: { eq: "991234" } }) { nodes { source fromNumber direction records { result billedAmount } } } }';
-      // Twice: graphql-jit compiles an operation once it has run before.
+      // Twice: the second answer comes from the statement kept for the document.
       for (const answer of [await graphql(server.url, call), await graphql(server.url, call)]) {
         expect(answer.data.calls.nodes).toEqual([{ source: 'CALLFIRE', fromNumber: '+15551231234', direction: 'INBOUND', records: [{ result: 'LA', billedAmount: '1.666700' }] }]);
       }
       const statistics = await graphql(server.url, '{ callStatistics(filter: { externalId: { eq: "991234" } }) { byStatus { value count } } }');
       expect(statistics.data.callStatistics.byStatus).toEqual([{ value: 'COMPLETED', count: 1 }]);
-      expect(Number(await redis.get(`cdrql:rate:${DEMO_KEYS[0].id}`))).toBeGreaterThanOrEqual(4);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it.skipIf(NO_REDIS)(`keeps rate limits in Redis from its bundle${NEEDS_REDIS}`, async () => {
+    const redis = new Redis(REDIS_URL!);
+    const server = await startServer({ PGLITE_DIR: dir, REDIS_URL, RATE_LIMIT_REQUESTS: '1000' });
+    try {
+      const counter = `cdrql:rate:${DEMO_KEYS[0].id}`;
+      await redis.del(counter);
+      for (let i = 0; i < 3; i += 1) await graphql(server.url, COUNT);
+      // At least: another suite sharing this Redis may count the same demo key meanwhile.
+      expect(Number(await redis.get(counter))).toBeGreaterThanOrEqual(3);
     } finally {
       await server.stop();
       redis.disconnect();

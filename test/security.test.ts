@@ -8,6 +8,7 @@ import { createApiKey } from '../src/auth/api-keys.js';
 import { DEMO_KEYS } from '../src/db/seed/demo-keys.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { NEEDS_REDIS, NO_REDIS, REDIS_URL } from './helpers/redis.js';
 
 const CALLS = '{ calls(first: 1) { totalCount } }';
 
@@ -340,8 +341,8 @@ describe('rate limits per key', () => {
     }
   });
 
-  it('shares one limit between two instances through Redis', async () => {
-    const env = { RATE_LIMIT_REQUESTS: '4', RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+  it.skipIf(NO_REDIS)(`shares one limit between two instances through Redis${NEEDS_REDIS}`, async () => {
+    const env = { RATE_LIMIT_REQUESTS: '4', RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: REDIS_URL! };
     const one = await createTestApp({ database, env });
     const two = await createTestApp({ database, env });
     try {

@@ -6,12 +6,13 @@ import { isEmpty, seedDatabase } from '../db/seed/index.js';
 import { createLogger } from '../logger.js';
 import { createApp } from '../server/app.js';
 import { listen } from '../server/http.js';
+import { createMetrics, metricsListener } from '../server/metrics.js';
 import { runCli } from './run.js';
 
 runCli(async () => {
   const started = performance.now();
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { json: config.production });
   const db = await openDatabase(config.database);
   logger.info(`database: ${db.description}${db.embedded ? ' (set DATABASE_URL to use a PostgreSQL server)' : ''}`);
 
@@ -23,8 +24,11 @@ runCli(async () => {
   }
 
   const demoKeys = await activeDemoKeys(db.sql);
-  const app = createApp({ config, db, logger, graphiqlKey: demoKeys[0]?.key });
+  const metrics = createMetrics(db);
+  const app = createApp({ config, db, logger, graphiqlKey: demoKeys[0]?.key, metrics });
   const listening = await listen(app, config.server);
+  const metricsListening = config.metrics.port === undefined ? undefined : await listen(metricsListener(metrics), { ...config.server, port: config.metrics.port });
+  if (metricsListening) logger.info(`metrics at ${metricsListening.url}/metrics`);
   for (const demo of demoKeys) logger.info(`demo API key of account ${demo.accountId}: ${demo.key}`);
   logger.info(`GraphiQL at ${listening.url}/graphql (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
@@ -33,7 +37,7 @@ runCli(async () => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing in-flight requests`);
-    await listening.close();
+    await Promise.all([listening.close(), metricsListening?.close()]);
     await app.dispose();
     await db.close();
     logger.info('stopped');

@@ -1,22 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { StartupError, type Config } from '../config.js';
 import { PrismaClient } from './generated/client.js';
-import { observedDriver, pgliteDriver, poolDriver, type QueryObserver, type SqlDriver } from './sql-driver.js';
+import { observedDriver, pgliteDriver, poolDriver, type QueryObserver, type SqlDriver, type StatementDone } from './sql-driver.js';
 
 export interface Database {
   prisma: PrismaClient;
   /** Plain SQL on the same connections: the GraphQL reads, imports, migrations and the seed. */
   sql: SqlDriver;
   /**
-   * Calls `observer` with every statement Prisma or `sql` runs; only on a database opened with
-   * `logQueries` (tests and benchmarks count statements with it).
+   * Calls `observer` with every statement `sql` runs (metrics time them) and, on a database opened
+   * with `logQueries`, every statement Prisma runs too (tests and benchmarks count them); gives
+   * back a function that stops it.
    */
-  onQuery(observer: QueryObserver): void;
+  onQuery(observer: QueryObserver): () => void;
+  /** The pool's connections, on a PostgreSQL server (PGlite is one connection). */
+  connections: (() => { open: number; idle: number; waiting: number; max: number }) | undefined;
   /** Where the data lives, for log lines: never includes a password. */
   description: string;
   embedded: boolean;
@@ -24,27 +26,37 @@ export interface Database {
 }
 
 export interface OpenOptions {
-  /** Report every statement to `onQuery` observers (tests and benchmarks count statements). */
+  /** Report Prisma's statements to `onQuery` observers too (tests and benchmarks count statements). */
   logQueries?: boolean;
 }
 
-/** The driver as given, or one that reports its statements together with Prisma's `query` events. */
+/**
+ * The driver reporting its statements to the observers `onQuery` adds (with none, each statement
+ * costs a loop over an empty list), and Prisma's `query` events too when `logQueries` is set:
+ * Prisma emits them only when told so at its construction.
+ */
 function observable(prisma: PrismaClient, driver: SqlDriver, options: OpenOptions): Pick<Database, 'sql' | 'onQuery'> {
-  if (!options.logQueries) {
-    return {
-      sql: driver,
-      onQuery: () => {
-        throw new Error('open the database with logQueries to observe its statements');
-      },
-    };
+  const observers = new Set<QueryObserver>();
+  if (options.logQueries) {
+    prisma.$on('query' as never, (event: { query: string; params: string }) => {
+      for (const observer of observers) observer(event.query, JSON.parse(event.params) as unknown[]);
+    });
   }
-  const observers: QueryObserver[] = [];
-  prisma.$on('query' as never, (event: { query: string; params: string }) => {
-    for (const observer of observers) observer(event.query, JSON.parse(event.params) as unknown[]);
-  });
+  const observe: QueryObserver = (query, params) => {
+    if (observers.size === 0) return;
+    const finishing: StatementDone[] = [];
+    for (const observer of observers) {
+      const done = observer(query, params);
+      if (done) finishing.push(done);
+    }
+    if (finishing.length > 0) return (failed) => finishing.forEach((done) => done(failed));
+  };
   return {
-    sql: observedDriver(driver, (query, params) => observers.forEach((observer) => observer(query, params))),
-    onQuery: (observer) => observers.push(observer),
+    sql: observedDriver(driver, observe),
+    onQuery: (observer) => {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
   };
 }
 
@@ -55,7 +67,7 @@ const PGLITE_MEMORY = 'memory://';
  * machine: its default 128 MB took 0.3 s more than these 32 MB of a ~3 s restart. 32 MB hold the
  * demo database (9 MB) three times over.
  */
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+const PGLITE_SHARED_BUFFERS = ['-c', 'shared_buffers=32MB'];
 
 /** The server's address as `host:port/database`, for messages. */
 function describeDatabaseUrl(url: URL): string {
@@ -104,6 +116,7 @@ async function openPostgres({ url: rawUrl, poolSize, preparedStatements }: Confi
   return {
     prisma,
     ...observable(prisma, poolDriver(pool, preparedStatements), options),
+    connections: () => ({ open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     description,
     embedded: false,
     close: once(async () => {
@@ -117,9 +130,12 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
   const inMemory = dir === PGLITE_MEMORY;
   const dataDir = inMemory ? dir : resolve(dir);
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // Loaded only for the embedded database: PGlite's module alone takes ~40 MB, which a process
+  // on a PostgreSQL server (an export of a million calls, bench/RESULTS.md) does without.
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir, { startParams: PGLITE_START_PARAMS });
+    db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SHARED_BUFFERS] });
   } catch (error) {
     throw new StartupError(`Cannot open the embedded database at ${dataDir}: ${(error as Error).message}`);
   }
@@ -128,6 +144,7 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
     prisma,
     ...observable(prisma, pgliteDriver(db), options),
     description: inMemory ? 'embedded PGlite in memory' : `embedded PGlite at ${dataDir}`,
+    connections: undefined,
     embedded: true,
     close: once(async () => {
       await prisma.$disconnect();

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Mutex, type PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 
@@ -74,12 +74,17 @@ function pgliteExecutor(db: PGlite | Transaction): SqlExecutor {
 export function pgliteDriver(db: PGlite): SqlDriver {
   // PGlite is one connection; sessions are serialised so that one session's statements never
   // interleave with another's.
-  const sessions = new Mutex();
+  let last: Promise<unknown> = Promise.resolve();
+  const runExclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = last.then(work);
+    last = run.catch(() => {});
+    return run;
+  };
   const executor: SqlSession = {
     ...pgliteExecutor(db),
     transaction: (work) => db.transaction((tx) => work(pgliteExecutor(tx))),
   };
-  return { ...executor, session: (work) => sessions.runExclusive(() => work(executor)) };
+  return { ...executor, session: (work) => runExclusive(() => work(executor)) };
 }
 
 /**
@@ -209,24 +214,35 @@ export async function rolledBack<T>(sql: SqlSession, work: (tx: SqlExecutor) => 
   }
 }
 
-/** Reports each statement before it runs: tests and benchmarks count and inspect them. */
-export type QueryObserver = (query: string, params: readonly unknown[]) => void;
+/** Hears that a statement finished, and whether it failed. */
+export type StatementDone = (failed: boolean) => void;
+
+/**
+ * Reports each statement before it runs (tests and benchmarks count and inspect them), and may
+ * return a callback to hear when it finishes (metrics time them).
+ */
+export type QueryObserver = (query: string, params: readonly unknown[]) => void | StatementDone;
+
+function finishing<T>(done: void | StatementDone, running: Promise<T>): Promise<T> {
+  if (!done) return running;
+  return running.then(
+    (result) => {
+      done(false);
+      return result;
+    },
+    (error: unknown) => {
+      done(true);
+      throw error;
+    },
+  );
+}
 
 /** The same driver, reporting every statement it runs, in transactions and sessions too. */
 export function observedDriver(driver: SqlDriver, observe: QueryObserver): SqlDriver {
   const observed = <E extends SqlExecutor>(executor: E): SqlExecutor => ({
-    query: (text, params) => {
-      observe(text, params ?? []);
-      return executor.query(text, params);
-    },
-    exec: (script) => {
-      observe(script, []);
-      return executor.exec(script);
-    },
-    copyFrom: (target, chunks) => {
-      observe(`COPY ${target} FROM STDIN`, []);
-      return executor.copyFrom(target, chunks);
-    },
+    query: (text, params) => finishing(observe(text, params ?? []), executor.query(text, params)),
+    exec: (script) => finishing(observe(script, []), executor.exec(script)),
+    copyFrom: (target, chunks) => finishing(observe(`COPY ${target} FROM STDIN`, []), executor.copyFrom(target, chunks)),
   });
   const observedSession = (session: SqlSession): SqlSession => ({
     ...observed(session),

@@ -5,7 +5,7 @@ import type { PageLimits } from '../config.js';
 import type { Credentials } from '../auth/api-keys.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Database } from '../db/client.js';
-import type { Selection } from '../db/read/entity.js';
+import type { PlannedRow } from './read/declarations.js';
 
 export interface AppServices {
   db: Database;
@@ -32,24 +32,10 @@ export function createContextFactory(services: AppServices) {
       credentials,
       /** The only account whose data this request sees. */
       accountId: credentials.accountId,
-      loaders: new Map<string, DataLoader<string, unknown>>(),
-      /** What statements read below each field of the operation, planned once per request (preload.ts). */
-      selections: new WeakMap<readonly FieldNode[], Map<string, Selection>>(),
+      /** Objects loaded by id for each field that returns them (read/execute.ts loadPlanned). */
+      plannedLoaders: new WeakMap<readonly FieldNode[], DataLoader<string, PlannedRow | null>>(),
     };
   };
 }
 
 export type Context = YogaInitialContext & ReturnType<ReturnType<typeof createContextFactory>>;
-
-/**
- * The request's DataLoader for `key` (a relation plus the fields and arguments it loads), made on
- * first use. Loads that share a key in one tick become one statement.
- */
-export function loaderFor<V>(ctx: Context, key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
-  let loader = ctx.loaders.get(key) as DataLoader<string, V> | undefined;
-  if (!loader) {
-    loader = new DataLoader<string, V>(batch);
-    ctx.loaders.set(key, loader as DataLoader<string, unknown>);
-  }
-  return loader;
-}

@@ -8,12 +8,14 @@ import { createAuthenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createContextFactory } from '../graphql/context.js';
+import { useWholeOperations } from '../graphql/read/execute.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
-import { useCompiledExecution } from './jit.js';
+import { useExportEndpoint } from './export.js';
+import { createMetrics, useMetricsEndpoint, type Metrics } from './metrics.js';
 import { useApiKeys, useBodyLimit, useCostLimit } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
-import { useSqlResponses } from './sql-responses.js';
+import { useRequestLog } from './request-log.js';
 
 export interface AppOptions {
   config: Config;
@@ -21,6 +23,8 @@ export interface AppOptions {
   logger: Logger;
   /** A key GraphiQL sends by default (the demo key), so a visitor can run queries at once. */
   graphiqlKey?: string;
+  /** The metrics to count in (serve.ts also serves them on METRICS_PORT); a registry of its own when not given. */
+  metrics?: Metrics;
 }
 
 const ENDPOINT = '/graphql';
@@ -34,7 +38,7 @@ function persistedOperations(limits: Config['limits']): Plugin[] {
 }
 
 /** The whole HTTP application, without a listener: tests call `app.fetch` directly. */
-export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
+export function createApp({ config, db, logger, graphiqlKey, metrics = createMetrics(db) }: AppOptions) {
   const { limits } = config;
   const authenticator = createAuthenticator(db.sql, limits.apiKeyCacheSeconds);
   const rateLimiter = createRateLimiter(limits.rateLimit);
@@ -57,6 +61,10 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
     maxRequestBodySize: false,
     logging: logger,
     plugins: [
+      useRequestLog(logger, metrics),
+      ...metrics.plugins,
+      ...(config.metrics.token ? [useMetricsEndpoint(metrics, config.metrics.token)] : []),
+      useExportEndpoint({ db, authenticator, rateLimiter, rateLimit: limits.rateLimit, logger }),
       useBodyLimit(limits.maxBodyBytes, ENDPOINT),
       apiKeys.plugin,
       ...persistedOperations(limits),
@@ -64,8 +72,7 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
       maxDepthPlugin({ n: limits.maxDepth, exposeLimits: true, flattenFragments: true }),
       maxAliasesPlugin({ n: limits.maxAliases, exposeLimits: true }),
       useCostLimit(limits.maxCost, { defaultPageSize: config.pages.defaultSize, listSize: LIST_SIZE_ESTIMATE }),
-      ...(config.sqlResponses ? [useSqlResponses(logger)] : []),
-      ...(config.graphqlJit ? [useCompiledExecution(schema)] : []),
+      ...(config.sqlResponses ? [useWholeOperations(logger)] : []),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
@@ -77,7 +84,12 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
           }
         },
       }),
-      { onDispose: () => rateLimiter.close() },
+      {
+        onDispose: async () => {
+          metrics.dispose();
+          await rateLimiter.close();
+        },
+      },
     ],
   });
 }

@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StartupError, type Config } from '../config.js';
-import type { App } from './app.js';
 
 export interface Listening {
   server: Server;
@@ -10,8 +9,9 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(app: App, config: Config['server']): Promise<Listening> {
-  const server = createServer(app);
+/** Listens with `handler` (the application, or the metrics listener) on `config.port`. */
+export async function listen(handler: RequestListener, config: Config['server']): Promise<Listening> {
+  const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

@@ -1,6 +1,6 @@
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/server/app.js';
 import type { SeedOptions } from '../../src/db/seed/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -40,19 +40,23 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse this database instead of making one (several apps on one database). */
   database?: TestDatabase;
+  /** Where the application logs. @default a silent logger */
+  logger?: Logger;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase({ seed: options.seed ?? {} }));
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
-  const app = createApp({ config, db: database.db, logger: createLogger('silent') });
+  const app = createApp({ config, db: database.db, logger: options.logger ?? createLogger('silent') });
   const { key } = await createApiKey(
     database.db.prisma,
     { accountId: options.accountId ?? 'acme', name: 'test', scopes: ['READ', 'WRITE', 'ADMIN'] },
     'cli',
   );
   let recording: Statement[] | undefined;
-  database.db.onQuery((query, params) => recording?.push({ query, params: [...params] }));
+  database.db.onQuery((query, params) => {
+    recording?.push({ query, params: [...params] });
+  });
   const post = async (body: unknown, headers: Record<string, string> = {}) =>
     app.fetch('http://test/graphql', {
       method: 'POST',

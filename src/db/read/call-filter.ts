@@ -2,6 +2,7 @@ import { UserInputError } from '../../errors.js';
 import { ANSWERED, HAS_RECORDING, IS_LEG } from './calls.js';
 import {
   booleanCondition,
+  or,
   compareDates,
   compareDecimals,
   compareNumbers,
@@ -13,7 +14,7 @@ import {
   type RangeFilter,
   type StringFilter,
 } from './filters.js';
-import { and, type SqlParams } from './sql.js';
+import { and, sql, typeName, type ColumnAccess, type Sql } from '../sql.js';
 
 /** Filter fields by operator family → the calls column each one reads. */
 export const CALL_ENUM_FIELDS = {
@@ -111,40 +112,40 @@ export type CallFilter = { [K in keyof typeof CALL_ENUM_FIELDS]?: EnumFilter | n
   NOT?: CallFilter | null;
 };
 
-function keyConditions(path: string, column: string, filter: KeyFilter, params: SqlParams): string[] {
+function keyConditions(path: string, column: Sql, filter: KeyFilter): Sql[] {
   const values = [...(filter.eq != null ? [filter.eq] : []), ...(filter.in ?? [])];
   for (const value of values) {
-    if (!/^\d{1,19}$/.test(value)) throw new UserInputError(`${path}: "${value}" is not a numeric id.`, { path });
+    if (!/^\d{1,19}$/.test(value) || BigInt(value) > 9223372036854775807n) throw new UserInputError(`${path}: "${value.slice(0, 40)}" is not a numeric id.`, { path });
   }
-  return stringConditions(path, `${column}::text`, filter, params);
+  return stringConditions(path, sql`${column}::text`, filter);
 }
 
-/** SQL conditions on alias `c` for one CallFilter, AND-ed; nested AND / OR / NOT compose. */
-export function callFilterConditions(filter: CallFilter | null | undefined, params: SqlParams, path = 'filter'): string[] {
+/** SQL conditions on a call's columns for one CallFilter, AND-ed; nested AND / OR / NOT compose. */
+export function callFilterConditions(filter: CallFilter | null | undefined, column: ColumnAccess, path = 'filter'): Sql[] {
   if (!filter) return [];
-  const out: string[] = [];
-  const each = <F>(fields: Record<string, string>, build: (path: string, column: string, value: F) => string[]) => {
-    for (const [field, column] of Object.entries(fields)) {
+  const out: Sql[] = [];
+  const each = <F>(fields: Record<string, string>, build: (path: string, name: string, value: F) => Sql[]) => {
+    for (const [field, name] of Object.entries(fields)) {
       const value = (filter as Record<string, unknown>)[field];
-      if (value !== null && value !== undefined) out.push(...build(`${path}.${field}`, column, value as F));
+      if (value !== null && value !== undefined) out.push(...build(`${path}.${field}`, name, value as F));
     }
   };
-  each<EnumFilter>(CALL_ENUM_FIELDS, (p, column, value) => enumConditions(p, `c.${column}`, ENUM_TYPES[column as keyof typeof ENUM_TYPES], value, params));
-  each<StringFilter>(CALL_PHONE_FIELDS, (p, column, value) => phoneConditions(p, `c.${column}`, value, params));
-  each<StringFilter>(CALL_STRING_FIELDS, (p, column, value) => stringConditions(p, `c.${column}`, value, params));
-  each<KeyFilter>(CALL_KEY_FIELDS, (p, column, value) => keyConditions(p, `c.${column}`, value, params));
-  each<RangeFilter<Date>>(CALL_TIME_FIELDS, (p, column, value) => rangeConditions(p, `c.${column}`, 'timestamptz', value, params, compareDates));
-  each<RangeFilter<number>>(CALL_INT_FIELDS, (p, column, value) => rangeConditions(p, `c.${column}`, 'int', value, params, compareNumbers));
-  if (filter.price) out.push(...rangeConditions(`${path}.price`, 'c.price', 'numeric', filter.price, params, compareDecimals));
+  each<EnumFilter>(CALL_ENUM_FIELDS, (p, name, value) => enumConditions(p, column(name), typeName(ENUM_TYPES[name as keyof typeof ENUM_TYPES]), value));
+  each<StringFilter>(CALL_PHONE_FIELDS, (p, name, value) => phoneConditions(p, column(name), value));
+  each<StringFilter>(CALL_STRING_FIELDS, (p, name, value) => stringConditions(p, column(name), value));
+  each<KeyFilter>(CALL_KEY_FIELDS, (p, name, value) => keyConditions(p, column(name), value));
+  each<RangeFilter<Date>>(CALL_TIME_FIELDS, (p, name, value) => rangeConditions(p, column(name), sql`timestamptz`, value, compareDates));
+  each<RangeFilter<number>>(CALL_INT_FIELDS, (p, name, value) => rangeConditions(p, column(name), sql`int`, value, compareNumbers));
+  if (filter.price) out.push(...rangeConditions(`${path}.price`, column('price'), sql`numeric`, filter.price, compareDecimals));
   for (const [field, expression] of Object.entries(CALL_BOOLEAN_FIELDS)) {
-    out.push(...booleanCondition(expression('c'), (filter as Record<string, boolean | null | undefined>)[field]));
+    out.push(...booleanCondition(expression(column), (filter as Record<string, boolean | null | undefined>)[field]));
   }
-  if (filter.parentId != null) out.push(`c.parent_id = ${params.add(filter.parentId, 'bigint')}`);
-  filter.AND?.forEach((inner, index) => out.push(and(callFilterConditions(inner, params, `${path}.AND[${index}]`))));
+  if (filter.parentId != null) out.push(sql`${column('parent_id')} = ${filter.parentId}::bigint`);
+  filter.AND?.forEach((inner, index) => out.push(and(callFilterConditions(inner, column, `${path}.AND[${index}]`))));
   if (filter.OR) {
     if (filter.OR.length === 0) throw new UserInputError(`${path}.OR: an empty OR matches nothing.`, { path: `${path}.OR` });
-    out.push(filter.OR.map((inner, index) => `(${and(callFilterConditions(inner, params, `${path}.OR[${index}]`))})`).join(' OR '));
+    out.push(or(filter.OR.map((inner, index) => and(callFilterConditions(inner, column, `${path}.OR[${index}]`)))));
   }
-  if (filter.NOT) out.push(`(${and(callFilterConditions(filter.NOT, params, `${path}.NOT`))}) IS NOT TRUE`);
+  if (filter.NOT) out.push(sql`(${and(callFilterConditions(filter.NOT, column, `${path}.NOT`))}) IS NOT TRUE`);
   return out;
 }

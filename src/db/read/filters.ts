@@ -1,5 +1,5 @@
 import { UserInputError } from '../../errors.js';
-import { arrayLiteral, type SqlParams } from './sql.js';
+import { join, sql, type Sql } from '../sql.js';
 
 /** Filter operators shared by every list; each present operator narrows the list further. */
 export interface StringFilter {
@@ -29,14 +29,14 @@ function nonEmpty(path: string, values: readonly unknown[]): void {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function stringConditions(path: string, column: string, filter: StringFilter, params: SqlParams): string[] {
-  const out: string[] = [];
-  if (present(filter.eq)) out.push(`${column} = ${params.add(filter.eq)}`);
+export function stringConditions(path: string, column: Sql, filter: StringFilter): Sql[] {
+  const out: Sql[] = [];
+  if (present(filter.eq)) out.push(sql`${column} = ${filter.eq}`);
   if (present(filter.in)) {
     nonEmpty(`${path}.in`, filter.in);
-    out.push(`${column} = ANY(${params.add(filter.in, 'text[]')})`);
+    out.push(sql`${column} = ANY(${filter.in}::text[])`);
   }
-  if (present(filter.startsWith)) out.push(`${column} LIKE ${params.add(`${escapeLike(filter.startsWith)}%`)}`);
+  if (present(filter.startsWith)) out.push(sql`${column} LIKE ${`${escapeLike(filter.startsWith)}%`}`);
   return out;
 }
 
@@ -47,7 +47,7 @@ export function stringConditions(path: string, column: string, filter: StringFil
 export function normalizePhone(path: string, input: string): string {
   const compact = input.replace(/[\s().\-/]/g, '');
   if (!/^\+?\d+$/.test(compact)) {
-    throw new UserInputError(`${path}: "${input}" is not a phone number; use digits with an optional leading +.`, { path });
+    throw new UserInputError(`${path}: "${input.slice(0, 100)}" is not a phone number; use digits with an optional leading +.`, { path });
   }
   return compact.startsWith('+') ? compact : `+${compact}`;
 }
@@ -59,38 +59,37 @@ export function normalizePhone(path: string, input: string): string {
  * account. Stored numbers hold only "+" and digits, so the range holds exactly those that start
  * with the prefix; the number indexes are in that order (text_pattern_ops).
  */
-export function phoneConditions(path: string, column: string, filter: StringFilter, params: SqlParams): string[] {
-  const out = stringConditions(
-    path,
-    column,
-    {
-      eq: present(filter.eq) ? normalizePhone(`${path}.eq`, filter.eq) : null,
-      in: present(filter.in) ? filter.in.map((value) => normalizePhone(`${path}.in`, value)) : null,
-    },
-    params,
-  );
+export function phoneConditions(path: string, column: Sql, filter: StringFilter): Sql[] {
+  const out = stringConditions(path, column, {
+    eq: present(filter.eq) ? normalizePhone(`${path}.eq`, filter.eq) : null,
+    in: present(filter.in) ? filter.in.map((value) => normalizePhone(`${path}.in`, value)) : null,
+  });
   if (present(filter.startsWith)) {
     const prefix = normalizePhone(`${path}.startsWith`, filter.startsWith);
     const beyond = `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
-    out.push(`${column} ~>=~ ${params.add(prefix)}`, `${column} ~<~ ${params.add(beyond)}`);
+    out.push(sql`${column} ~>=~ ${prefix}`, sql`${column} ~<~ ${beyond}`);
   }
   return out;
 }
 
-export function enumConditions(path: string, column: string, type: string, filter: EnumFilter, params: SqlParams): string[] {
-  const out: string[] = [];
+/**
+ * An array as PostgreSQL's text literal, for a parameter cast to an array of an enum: the server
+ * reads it once at bind time, where a cast inside the statement would be evaluated on every row
+ * and keep the condition out of the index.
+ */
+const arrayLiteral = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
+/** `type` is the enum's PostgreSQL type, a name of our own model (the filter's declaration). */
+export function enumConditions(path: string, column: Sql, type: Sql, filter: EnumFilter): Sql[] {
+  const out: Sql[] = [];
   if (present(filter.in)) {
     nonEmpty(`${path}.in`, filter.in);
     // One value as plain equality: before PostgreSQL 17, = ANY on a column after the first of an
     // index cannot be checked inside an ordered index scan, so the dashboard's page read every
     // call of its window from the table to keep the completed inbound ones.
-    out.push(
-      filter.in.length === 1
-        ? `${column} = ${params.add(filter.in[0], `"${type}"`)}`
-        : `${column} = ANY(${params.add(arrayLiteral(filter.in), `"${type}"[]`)})`,
-    );
+    out.push(filter.in.length === 1 ? sql`${column} = ${filter.in[0]}::${type}` : sql`${column} = ANY(${arrayLiteral(filter.in)}::${type}[])`);
   }
-  if (present(filter.notIn)) out.push(`${column} <> ALL(${params.add(arrayLiteral(filter.notIn), `"${type}"[]`)}) OR ${column} IS NULL`);
+  if (present(filter.notIn)) out.push(sql`${column} <> ALL(${arrayLiteral(filter.notIn)}::${type}[]) OR ${column} IS NULL`);
   if (present(filter.in) && present(filter.notIn) && filter.in.every((value) => filter.notIn!.includes(value))) {
     throw new UserInputError(`${path}: every value in "in" is also in "notIn", so nothing can match.`, { path });
   }
@@ -101,14 +100,7 @@ export function enumConditions(path: string, column: string, type: string, filte
  * gt / gte / lt / lte on an ordered column. A range that no value can satisfy (lower bound above
  * the upper one) is an error rather than an empty page.
  */
-export function rangeConditions<T extends number | string | Date>(
-  path: string,
-  column: string,
-  cast: string,
-  filter: RangeFilter<T>,
-  params: SqlParams,
-  compare: (a: T, b: T) => number,
-): string[] {
+export function rangeConditions<T extends number | string | Date>(path: string, column: Sql, cast: Sql, filter: RangeFilter<T>, compare: (a: T, b: T) => number): Sql[] {
   const lower = present(filter.gt) ? { value: filter.gt, strict: true } : present(filter.gte) ? { value: filter.gte, strict: false } : undefined;
   const upper = present(filter.lt) ? { value: filter.lt, strict: true } : present(filter.lte) ? { value: filter.lte, strict: false } : undefined;
   if (lower && upper) {
@@ -117,13 +109,13 @@ export function rangeConditions<T extends number | string | Date>(
       throw new UserInputError(`${path}: the range is empty (its lower bound is not below its upper bound).`, { path });
     }
   }
-  const out: string[] = [];
-  const value = (v: T) => params.add(v instanceof Date ? v.toISOString() : v, cast);
-  if (present(filter.eq)) out.push(`${column} = ${value(filter.eq)}`);
-  if (present(filter.gt)) out.push(`${column} > ${value(filter.gt)}`);
-  if (present(filter.gte)) out.push(`${column} >= ${value(filter.gte)}`);
-  if (present(filter.lt)) out.push(`${column} < ${value(filter.lt)}`);
-  if (present(filter.lte)) out.push(`${column} <= ${value(filter.lte)}`);
+  const out: Sql[] = [];
+  const value = (v: T) => sql`${v instanceof Date ? v.toISOString() : v}::${cast}`;
+  if (present(filter.eq)) out.push(sql`${column} = ${value(filter.eq)}`);
+  if (present(filter.gt)) out.push(sql`${column} > ${value(filter.gt)}`);
+  if (present(filter.gte)) out.push(sql`${column} >= ${value(filter.gte)}`);
+  if (present(filter.lt)) out.push(sql`${column} < ${value(filter.lt)}`);
+  if (present(filter.lte)) out.push(sql`${column} <= ${value(filter.lte)}`);
   return out;
 }
 
@@ -131,6 +123,9 @@ export const compareNumbers = (a: number, b: number) => a - b;
 export const compareDates = (a: Date, b: Date) => a.getTime() - b.getTime();
 export const compareDecimals = (a: string, b: string) => Number(a) - Number(b);
 
-export function booleanCondition(expression: string, wanted: boolean | null | undefined): string[] {
-  return present(wanted) ? [wanted ? expression : `NOT ${expression}`] : [];
+export function booleanCondition(expression: Sql, wanted: boolean | null | undefined): Sql[] {
+  return present(wanted) ? [wanted ? expression : sql`NOT ${expression}`] : [];
 }
+
+/** `(a) OR (b) …`. */
+export const or = (conditions: readonly Sql[]): Sql => join(conditions.map((condition) => sql`(${condition})`), ' OR ');

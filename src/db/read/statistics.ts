@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/client.js';
+import { columnsOf, identifier } from '../sql.js';
 import { HAS_RECORDING } from './calls.js';
 
 /**
@@ -205,7 +206,7 @@ export function measuresQuery(request: Request): Prisma.Sql {
              (x.conversation IS NOT NULL)::int AS conversation_calls, COALESCE(x.conversation, 0) AS conversation_seconds,
              COALESCE(call_billable(c.status, c.answer_time, c.connect_duration, c.duration), 0) AS billable_seconds,
              ${asked('currency') ? raw('(c.price IS NOT NULL)::int AS priced_calls, COALESCE(c.price, 0) AS price') : raw('0 AS priced_calls, 0::numeric AS price')},
-             ${request.recordings ? raw(`${HAS_RECORDING('c')}::int`) : raw('0')} AS with_recording,
+             ${request.recordings ? Prisma.sql`${HAS_RECORDING(columnsOf(identifier('c')))}::int` : raw('0')} AS with_recording,
              call_duration_edge(x.conversation) AS edge
         FROM calls c CROSS JOIN LATERAL (SELECT call_conversation(c.status, c.answer_time, c.end_time, c.connect_duration) AS conversation) x
        WHERE ${where}`;

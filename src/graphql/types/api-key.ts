@@ -1,9 +1,12 @@
-import { resolveArrayConnection } from '@pothos/plugin-relay';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../../auth/api-keys.js';
+import { createApiKey, revokeApiKey, type ApiKeyInfo } from '../../auth/api-keys.js';
 import { ApiKeyScope } from '../../db/generated/enums.js';
 import { builder } from '../builder.js';
 import { enumType } from './enums.js';
-import { pageArgs } from './lists.js';
+import { sql } from '../../db/sql.js';
+import type { PlannedRow } from '../read/declarations.js';
+import { loadPlanned } from '../read/execute.js';
+import { column, expression, rootPage, table } from '../read/fields.js';
+import { connectionType, pageArgs } from './lists.js';
 
 const ApiKeyScopeEnum = enumType('ApiKeyScope', ApiKeyScope, 'What an API key may do.', {
   READ: 'Query the account’s data.',
@@ -11,19 +14,22 @@ const ApiKeyScopeEnum = enumType('ApiKeyScope', ApiKeyScope, 'What an API key ma
   ADMIN: 'Manage the account’s API keys.',
 });
 
-const ApiKeyRef = builder.objectRef<ApiKeyInfo>('ApiKey').implement({
+const apiKeyTable = table({ table: 'api_keys', model: 'ApiKey', idType: 'text', orders: { CREATED_AT: { column: 'created_at', type: 'timestamptz' } } });
+
+const ApiKeyRef = builder.objectRef<PlannedRow>('ApiKey').implement({
   description: 'A credential of the account. Its secret is shown once, when it is created; cdrql keeps only a hash.',
+  extensions: { read: apiKeyTable },
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The key’s public id: the part after cdrql_ and before the secret.' }),
-    prefix: t.string({ description: 'How the key begins, to recognise it: cdrql_<id>_.', resolve: (key) => `cdrql_${key.id}_` }),
-    name: t.exposeString('name', { description: 'What the key is for.' }),
-    scopes: t.field({ type: [ApiKeyScopeEnum], description: 'What the key may do.', resolve: (key) => key.scopes }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
-    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked; a revoked key is refused.' }),
+    id: t.id({ ...column('id', 'String'), description: 'The key’s public id: the part after cdrql_ and before the secret.' }),
+    prefix: t.string({ ...expression((column) => sql`'cdrql_' || ${column('id')} || '_'`), description: 'How the key begins, to recognise it: cdrql_<id>_.' }),
+    name: t.string({ ...column('name', 'String'), description: 'What the key is for.' }),
+    scopes: t.field({ type: [ApiKeyScopeEnum], ...column('scopes', 'Enum'), description: 'What the key may do.' }),
+    createdAt: t.field({ type: 'DateTime', ...column('created_at', 'DateTime'), description: 'When the key was created.' }),
+    revokedAt: t.field({ type: 'DateTime', ...column('revoked_at', 'DateTime', { nullable: true }), description: 'When it was revoked; a revoked key is refused.' }),
   }),
 });
 
-const ApiKeyConnection = builder.connectionObject({ type: ApiKeyRef, name: 'ApiKeyConnection', description: 'A page of API keys.' }, { name: 'ApiKeyEdge' });
+const ApiKeyConnection = connectionType(ApiKeyRef, 'ApiKey', 'API keys');
 
 /** A problem with one input of a mutation, for the client to show beside that input. */
 const InputProblem = builder.objectRef<{ path: string[]; message: string }>('InputProblem').implement({
@@ -34,16 +40,13 @@ const InputProblem = builder.objectRef<{ path: string[]; message: string }>('Inp
   }),
 });
 
-const MAX_KEYS_LISTED = 1000;
-
 builder.queryField('apiKeys', (t) =>
   t.field({
     type: ApiKeyConnection,
     authScopes: { admin: true },
+    ...rootPage({ list: 'api-keys', defaultOrder: { field: 'CREATED_AT', direction: 'ASC' } }),
     description: 'The account’s API keys, oldest first (needs the ADMIN scope).',
     args: pageArgs(t.arg),
-    resolve: async (_root, args, ctx) =>
-      resolveArrayConnection({ args, maxSize: ctx.pages.maxSize, defaultSize: ctx.pages.defaultSize }, (await listApiKeys(ctx.db.prisma, ctx.accountId)).slice(0, MAX_KEYS_LISTED)),
   }),
 );
 
@@ -61,7 +64,12 @@ const CreateApiKeyPayload = builder
     description: 'The created key, or why none was created.',
     fields: (t) => ({
       key: t.exposeString('key', { nullable: true, description: 'The whole key, to send as Authorization: Bearer <key>. Shown only this once.' }),
-      apiKey: t.expose('apiKey', { type: ApiKeyRef, nullable: true, description: 'The created key’s details.' }),
+      apiKey: t.field({
+        type: ApiKeyRef,
+        nullable: true,
+        description: 'The created key’s details.',
+        resolve: (payload, _args, ctx, info) => (payload.apiKey ? loadPlanned(ctx, info, 'ApiKey', payload.apiKey.id) : null),
+      }),
       problems: t.expose('problems', { type: [InputProblem], description: 'Why no key was created; empty on success.' }),
     }),
   });
@@ -69,7 +77,12 @@ const CreateApiKeyPayload = builder
 const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKeyInfo | null; problems: Array<{ path: string[]; message: string }> }>('RevokeApiKeyPayload').implement({
   description: 'The revoked key, or why none was revoked.',
   fields: (t) => ({
-    apiKey: t.expose('apiKey', { type: ApiKeyRef, nullable: true, description: 'The key, now revoked.' }),
+    apiKey: t.field({
+      type: ApiKeyRef,
+      nullable: true,
+      description: 'The key, now revoked.',
+      resolve: (payload, _args, ctx, info) => (payload.apiKey ? loadPlanned(ctx, info, 'ApiKey', payload.apiKey.id) : null),
+    }),
     problems: t.expose('problems', { type: [InputProblem], description: 'Why nothing was revoked; empty on success.' }),
   }),
 });

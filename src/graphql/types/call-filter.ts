@@ -9,14 +9,9 @@ import {
   callFilterConditions,
   type CallFilter as CallFilterValue,
 } from '../../db/read/call-filter.js';
-import { callEntity } from '../../db/read/calls.js';
-import type { PageRequest } from '../../db/read/page.js';
-import type { SqlParams } from '../../db/read/sql.js';
+import { and, type ColumnAccess, type Sql } from '../../db/sql.js';
+import { idOfType } from '../read/global-id.js';
 import { builder } from '../builder.js';
-import { cursorsSelected, type PagePlan } from '../connection.js';
-import type { Context } from '../context.js';
-import { selectionOf } from '../preload.js';
-import { selectedFields, type FieldInfo } from '../selection.js';
 import {
   AnsweredByEnum,
   CallDirectionEnum,
@@ -29,7 +24,6 @@ import {
 } from './enums.js';
 import { DateTimeFilter, DecimalFilter, enumFilter, IntFilter, KeyFilter, PhoneNumberFilter, StringFilter } from './filters.js';
 import { orderInput } from './lists.js';
-import { decodeNodeId } from './node-id.js';
 
 const ENUM_FILTERS = {
   source: enumFilter('CallSourceFilter', CallSourceEnum),
@@ -48,7 +42,7 @@ const BOOLEAN_DESCRIPTIONS: Record<keyof typeof CALL_BOOLEAN_FIELDS, string> = {
   answered: 'Only answered (true) or unanswered (false) calls.',
 };
 
-type CallFilterInput = Omit<CallFilterValue, 'parentId' | 'AND' | 'OR' | 'NOT'> & {
+export type CallFilterInput = Omit<CallFilterValue, 'parentId' | 'AND' | 'OR' | 'NOT'> & {
   parentId?: string | null;
   AND?: CallFilterInput[] | null;
   OR?: CallFilterInput[] | null;
@@ -84,16 +78,16 @@ function toFilterValue(input: CallFilterInput | null | undefined): CallFilterVal
   if (!input) return null;
   return {
     ...input,
-    parentId: input.parentId != null ? decodeNodeId(input.parentId, 'Call', 'filter.parentId') ?? '0' : null,
+    parentId: input.parentId != null ? idOfType(input.parentId, 'Call', 'filter.parentId') ?? '0' : null,
     AND: input.AND?.map((inner) => toFilterValue(inner)!) ?? null,
     OR: input.OR?.map((inner) => toFilterValue(inner)!) ?? null,
     NOT: toFilterValue(input.NOT),
   };
 }
 
-export function callFilterWhere(input: CallFilterInput | null | undefined) {
-  const filter = toFilterValue(input);
-  return (params: SqlParams) => callFilterConditions(filter, params);
+/** The condition a CallFilter puts on a call's columns (TRUE for none); refuses a filter nothing can match. */
+export function callFilterWhere(input: CallFilterInput | null | undefined, column: ColumnAccess): Sql {
+  return and(callFilterConditions(toFilterValue(input), column));
 }
 
 const CallOrderField = builder.enumType('CallOrderField', {
@@ -108,26 +102,3 @@ const CallOrderField = builder.enumType('CallOrderField', {
 });
 
 export const CallOrder = orderInput('Call', CallOrderField, 'calls');
-
-export function callOrderSpec(order: { field: keyof typeof callEntity.orders | string; direction: 'ASC' | 'DESC' }) {
-  return {
-    name: `${order.field}_${order.direction}`,
-    column: callEntity.orders[order.field]!,
-    descending: order.direction === 'DESC',
-  };
-}
-
-/** A page of calls as the operation selects it: its fields, and the total only when asked. */
-export function callPageRequest(ctx: Context, info: FieldInfo, plan: PagePlan, order: ReturnType<typeof callOrderSpec>): Omit<PageRequest, 'where'> {
-  return {
-    entity: callEntity,
-    order: order.column,
-    descending: order.descending,
-    cursor: plan.cursor,
-    backward: plan.backward,
-    limit: plan.size + 1,
-    selection: selectionOf(ctx, info, 'Call', ['edges', 'node'], ['nodes']),
-    withTotal: selectedFields(info, 'CallConnection').has('totalCount'),
-    withCursors: cursorsSelected(info, 'CallEdge'),
-  };
-}

@@ -7,6 +7,7 @@ import { RecordError } from '../../importers/normalize.js';
 import { InputError } from '../../importers/read.js';
 import { linkLegs, staged, writeBatch } from '../../importers/writer.js';
 import { UserInputError } from '../../errors.js';
+import { currentRequest } from '../../telemetry.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { AnsweredByEnum, CallDirectionEnum, CallStatusEnum } from './enums.js';
@@ -76,6 +77,8 @@ const CallInput = builder.inputType('CallInput', {
 const regionOf = (region: string | null | undefined) => (region ? (region.toUpperCase() as CountryCode) : undefined);
 
 async function audited(ctx: Context, format: string, summary: ImportSummary, dryRun: boolean) {
+  const { inserted, updated, unchanged, rejected } = summary;
+  currentRequest()?.imports.push({ format, dryRun, inserted, updated, unchanged, rejected });
   if (!dryRun && summary.inserted + summary.updated > 0) {
     const { problems: _problems, ...counts } = summary;
     await recordAudit(ctx.db.prisma, { accountId: ctx.accountId, actor: { apiKeyId: ctx.credentials.keyId }, action: 'calls.import', details: { format, ...counts } });

@@ -1,6 +1,5 @@
 import { Prisma } from '../../db/generated/client.js';
-import { callEntity } from '../../db/read/calls.js';
-import type { SqlParams } from '../../db/read/sql.js';
+import { accountScope } from '../../db/read/scope.js';
 import {
   DIMENSIONS,
   emptyMeasures,
@@ -19,12 +18,11 @@ import {
   type Result,
   type ValueCount,
 } from '../../db/read/statistics.js';
-import { SqlParams as Params } from '../../db/read/sql.js';
+import { columnsOf, identifier, sql } from '../../db/sql.js';
 import { UserInputError } from '../../errors.js';
 import type { EnumRef } from '@pothos/core';
 import { builder, type AppTypes } from '../builder.js';
 import type { Context } from '../context.js';
-import { scoped } from '../loaders.js';
 import { selectedFields, type FieldInfo } from '../selection.js';
 import { CallFilter, callFilterWhere } from './call-filter.js';
 import { AnsweredByEnum, CallDirectionEnum, CallStatusEnum, HangupDispositionEnum } from './enums.js';
@@ -36,14 +34,8 @@ type Filter = NonNullable<Parameters<typeof callFilterWhere>[0]>;
  * call filter, on the calls or on the rollups (whose dimension columns have the calls' names).
  */
 function conditions(ctx: Context, filter: Filter | null): Prisma.Sql {
-  const params = new Params();
-  const text = scoped(ctx, callEntity, callFilterWhere(filter) as (params: SqlParams) => string[])(params)
-    .map((condition) => `(${condition})`)
-    .join(' AND ');
-  const parts = text.split(/\$(\d+)/);
-  const strings = parts.filter((_, index) => index % 2 === 0);
-  const values = parts.filter((_, index) => index % 2 === 1).map((n) => params.values[Number(n) - 1]);
-  return new Prisma.Sql(strings, values);
+  const c = identifier('c');
+  return sql`${accountScope(c, ctx.accountId)} AND ${callFilterWhere(filter, columnsOf(c))}`;
 }
 
 const ratio = (numerator: number, denominator: number) => (denominator === 0 ? null : numerator / denominator);

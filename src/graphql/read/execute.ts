@@ -1,0 +1,183 @@
+import DataLoader from 'dataloader';
+import {
+  GraphQLError,
+  GraphQLObjectType,
+  Kind,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { collectFields } from 'graphql/execution/collectFields.js';
+import { getVariableValues } from 'graphql/execution/values.js';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../../logger.js';
+import { grantedScopes } from '../builder.js';
+import type { Context } from '../context.js';
+import type { PlannedRow } from './declarations.js';
+import { Emitter } from './emit.js';
+import { NotPlanned, Planner, type PlanScope, type PlannedRoot } from './plan.js';
+import { sql, type Sql } from '../../db/sql.js';
+
+/*
+ * How planned statements run. A query whose every root field reads the call graph is answered by
+ * one statement that writes the whole response (`useWholeOperations`); yoga sends its text as it
+ * is. Any other operation is executed by graphql-js, and each root field of the call graph runs its
+ * own planned statement (`resolvePlanned`); objects that mutations and subscriptions return are
+ * loaded by id through a per-request DataLoader (`loadPlanned`). The planner and the emitter are
+ * the same in all three.
+ */
+
+async function queryValue<T>(ctx: Context, statement: Sql): Promise<T> {
+  const rows = await ctx.db.sql.query<{ value: T }>(statement.text, statement.values);
+  return rows[0]!.value;
+}
+
+const scopeOf = (ctx: Context, schema: GraphQLSchema, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): PlanScope => ({
+  schema,
+  fragments,
+  variables,
+  accountId: ctx.accountId,
+  granted: grantedScopes(ctx),
+  pages: ctx.pages,
+});
+
+const infoScope = (ctx: Context, info: GraphQLResolveInfo) => scopeOf(ctx, info.schema, info.fragments, info.variableValues);
+
+/** The resolver of a root field of the call graph: its planned statement's value. */
+export async function resolvePlanned(ctx: Context, info: GraphQLResolveInfo): Promise<unknown> {
+  const root = new Planner(infoScope(ctx, info), false).root(info.parentType, info.fieldNodes);
+  return queryValue(ctx, sql`SELECT ${new Emitter(ctx.accountId, true).root(root)} AS value`);
+}
+
+/**
+ * The resolver of every planned field below a root: the statement already wrote the value under
+ * the field's response key. A relation whose arguments the planner refused has no value; planning
+ * it again throws the same error, which graphql-js then reports at the field's own path. Typed to
+ * return `never` so that it fits every field's output type.
+ */
+export function fromResponse(parent: PlannedRow, _args: unknown, ctx: Context, info: GraphQLResolveInfo): never {
+  const key = info.path.key as string;
+  if (key in parent) return parent[key] as never;
+  new Planner(infoScope(ctx, info), true).field(info.parentType, info.fieldNodes);
+  throw new Error(`${info.parentType.name}.${info.fieldName} was planned without its value`);
+}
+
+/**
+ * The object of `typename` with this id as the field's selection asks for it, or null when it is
+ * not visible to the request's account. Loads of one field in one tick share one statement.
+ */
+export function loadPlanned(ctx: Context, info: GraphQLResolveInfo, typename: string, id: string): Promise<PlannedRow | null> {
+  let loader = ctx.plannedLoaders.get(info.fieldNodes);
+  if (!loader) {
+    const type = info.schema.getType(typename);
+    if (!(type instanceof GraphQLObjectType)) throw new Error(`${typename} is not an object type`);
+    const rows = new Planner(infoScope(ctx, info), false).rows(type, info.fieldNodes);
+    loader = new DataLoader<string, PlannedRow | null>(async (ids) => {
+      const byId = await queryValue<Record<string, PlannedRow>>(ctx, sql`SELECT ${new Emitter(ctx.accountId, true).byIds(rows, ids)} AS value`);
+      return ids.map((one) => byId[one] ?? null);
+    });
+    ctx.plannedLoaders.set(info.fieldNodes, loader);
+  }
+  return loader.load(id);
+}
+
+/** The statement writing the whole response of `operation`, or undefined when execution must answer it. */
+function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, rawVariables: Record<string, unknown>): Sql | undefined {
+  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName == null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
+  const queryType = schema.getQueryType();
+  if (!operation || operation.operation !== 'query' || !queryType) return undefined;
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
+  if (variables.errors) return undefined;
+  const fragments = Object.fromEntries(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const fields = [...collectFields(schema, fragments, variables.coerced, queryType, operation.selectionSet)];
+  // An operation that reads no table (`{ __typename }`, a client's ping) costs no round trip.
+  if (fields.every(([, nodes]) => nodes[0]!.name.value === '__typename')) return undefined;
+  const planner = new Planner(scopeOf(ctx, schema, fragments, variables.coerced), true);
+  try {
+    const roots = fields.map(([key, nodes]): PlannedRoot | { key: string; kind: 'typename'; typename: string } =>
+      nodes[0]!.name.value === '__typename' ? { key, kind: 'typename', typename: queryType.name } : planner.root(queryType, nodes),
+    );
+    // The whole response text, written by PostgreSQL: handed on as one flat string, with nothing
+    // concatenated to it in Node.
+    return sql`SELECT '{"data":' || ${new Emitter(ctx.accountId, false).data(roots)}::text || '}' AS value`;
+  } catch (error) {
+    // A field only execution answers, or an argument its resolver reports as an error.
+    if (error instanceof NotPlanned || error instanceof GraphQLError) return undefined;
+    throw error;
+  }
+}
+
+/** Bounds of the statements kept: a dashboard sends the same few operations on every refresh. */
+const DOCUMENTS_KEPT = 32;
+const STATEMENTS_PER_DOCUMENT = 16;
+
+/**
+ * A statement depends only on the document, the operation, the variables, the account and the
+ * key's scopes: it is kept for the documents used last (yoga parses a text once and hands out the
+ * same document), so a repeated request costs a key and a lookup instead of a walk over its
+ * selections. Operations that execution must answer are remembered too.
+ */
+class StatementCache {
+  private readonly documents = new Map<DocumentNode, Map<string, Sql | null>>();
+
+  get(ctx: Context, schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): Sql | undefined {
+    const key = JSON.stringify([ctx.accountId, [...ctx.credentials.scopes].sort(), operationName ?? null, variables]);
+    const kept = this.documents.get(document) ?? new Map<string, Sql | null>();
+    this.documents.delete(document);
+    this.documents.set(document, kept);
+    if (this.documents.size > DOCUMENTS_KEPT) this.documents.delete(this.documents.keys().next().value!);
+    let statement = kept.get(key);
+    if (statement === undefined) {
+      statement = planOperation(ctx, schema, document, operationName, variables) ?? null;
+      if (kept.size >= STATEMENTS_PER_DOCUMENT) kept.delete(kept.keys().next().value!);
+      kept.set(key, statement);
+    }
+    return statement ?? undefined;
+  }
+}
+
+/**
+ * A response PostgreSQL wrote: yoga sends the text `stringify` gives as it is, and `data` is parsed
+ * only if something reads it. A class rather than an object literal with a getter, so that every
+ * response shares one hidden class in V8.
+ */
+class WrittenResponse implements ExecutionResult {
+  /** Called unbound by yoga's result processor, hence an arrow function. */
+  readonly stringify = (): string => this.text;
+
+  constructor(private readonly text: string) {}
+
+  get data(): Record<string, unknown> {
+    return (JSON.parse(this.text) as { data: Record<string, unknown> }).data;
+  }
+}
+
+/**
+ * Answers a query whose every root field reads the call graph with the one statement that writes
+ * its response. Placed after the request checks (limits, cost), before execution; any other
+ * operation, and one whose statement fails, goes on to execution, which reports its own errors.
+ */
+export function useWholeOperations(logger: Logger): Plugin {
+  const cache = new StatementCache();
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const ctx = args.contextValue as Context;
+      const statement = cache.get(ctx, args.schema, args.document, args.operationName, args.variableValues ?? {});
+      if (!statement) return;
+      let text: string;
+      try {
+        text = await queryValue<string>(ctx, statement);
+      } catch (error) {
+        logger.warn(`a planned response statement failed; executing the operation field by field: ${(error as Error).message}`);
+        return;
+      }
+      setResultAndStopExecution(new WrittenResponse(text));
+    },
+  };
+}
