@@ -14,12 +14,15 @@ function textProblem(text: string): string | undefined {
 }
 
 type Refusal = { message: string; argumentPath: (string | number)[]; code?: string };
+/** How many values the checks looked at: bounded by the input's size, and by maxDepth per value. */
+type Walk = { visited: number };
 
 /**
  * Checks a variable's JSON value: no deeper than `maxDepth` objects and lists, no string
  * PostgreSQL could not store. Stops descending at the limit, so its recursion is bounded.
  */
-function checkJson(value: unknown, path: (string | number)[], depth: number, maxDepth: number): Refusal | undefined {
+function checkJson(value: unknown, path: (string | number)[], depth: number, maxDepth: number, walk: Walk): Refusal | undefined {
+  walk.visited += 1;
   if (typeof value === 'string') {
     const problem = textProblem(value);
     return problem ? { message: problem, argumentPath: path } : undefined;
@@ -28,20 +31,21 @@ function checkJson(value: unknown, path: (string | number)[], depth: number, max
   if (depth >= maxDepth) return { message: `nests objects and lists more than ${maxDepth} deep`, argumentPath: path, code: 'NESTING_TOO_DEEP' };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
-      const refusal = checkJson(value[i], [...path, i], depth + 1, maxDepth);
+      const refusal = checkJson(value[i], [...path, i], depth + 1, maxDepth, walk);
       if (refusal) return refusal;
     }
     return undefined;
   }
   for (const [key, inner] of Object.entries(value)) {
-    const refusal = checkJson(inner, [...path, key], depth + 1, maxDepth);
+    const refusal = checkJson(inner, [...path, key], depth + 1, maxDepth, walk);
     if (refusal) return refusal;
   }
   return undefined;
 }
 
 /** The same checks on an argument's literal value in the document. */
-function checkLiteral(value: ValueNode, path: (string | number)[], depth: number, maxDepth: number): Refusal | undefined {
+function checkLiteral(value: ValueNode, path: (string | number)[], depth: number, maxDepth: number, walk: Walk): Refusal | undefined {
+  walk.visited += 1;
   if (value.kind === Kind.STRING) {
     const problem = textProblem(value.value);
     return problem ? { message: problem, argumentPath: path } : undefined;
@@ -50,48 +54,48 @@ function checkLiteral(value: ValueNode, path: (string | number)[], depth: number
   if (depth >= maxDepth) return { message: `nests objects and lists more than ${maxDepth} deep`, argumentPath: path, code: 'NESTING_TOO_DEEP' };
   if (value.kind === Kind.LIST) {
     for (let i = 0; i < value.values.length; i += 1) {
-      const refusal = checkLiteral(value.values[i]!, [...path, i], depth + 1, maxDepth);
+      const refusal = checkLiteral(value.values[i]!, [...path, i], depth + 1, maxDepth, walk);
       if (refusal) return refusal;
     }
     return undefined;
   }
   for (const field of value.fields) {
-    const refusal = checkLiteral(field.value, [...path, field.name.value], depth + 1, maxDepth);
+    const refusal = checkLiteral(field.value, [...path, field.name.value], depth + 1, maxDepth, walk);
     if (refusal) return refusal;
   }
   return undefined;
 }
 
 /** Every argument of every field and directive in a selection set, fragments walked where defined. */
-function checkSelections(set: SelectionSetNode, path: string[], maxDepth: number): Refusal | undefined {
+function checkSelections(set: SelectionSetNode, path: string[], maxDepth: number, walk: Walk): Refusal | undefined {
   for (const selection of set.selections) {
     const here = selection.kind === Kind.FIELD ? [...path, (selection.alias ?? selection.name).value] : path;
     const args = [...(selection.kind === Kind.FIELD ? (selection.arguments ?? []) : []), ...(selection.directives ?? []).flatMap((d) => d.arguments ?? [])];
     for (const argument of args) {
-      const refusal = checkLiteral(argument.value, [...here, argument.name.value], 0, maxDepth);
+      const refusal = checkLiteral(argument.value, [...here, argument.name.value], 0, maxDepth, walk);
       if (refusal) return refusal;
     }
     if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) {
-      const refusal = checkSelections(selection.selectionSet, here, maxDepth);
+      const refusal = checkSelections(selection.selectionSet, here, maxDepth, walk);
       if (refusal) return refusal;
     }
   }
   return undefined;
 }
 
-function checkDocument(document: DocumentNode, variables: Record<string, unknown>, maxDepth: number): Refusal | undefined {
+function checkDocument(document: DocumentNode, variables: Record<string, unknown>, maxDepth: number, walk: Walk): Refusal | undefined {
   for (const [name, value] of Object.entries(variables)) {
-    const refusal = checkJson(value, ['$' + name], 0, maxDepth);
+    const refusal = checkJson(value, ['$' + name], 0, maxDepth, walk);
     if (refusal) return refusal;
   }
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
     for (const variable of definition.kind === Kind.OPERATION_DEFINITION ? (definition.variableDefinitions ?? []) : []) {
       if (!variable.defaultValue) continue;
-      const refusal = checkLiteral(variable.defaultValue, ['$' + variable.variable.name.value], 0, maxDepth);
+      const refusal = checkLiteral(variable.defaultValue, ['$' + variable.variable.name.value], 0, maxDepth, walk);
       if (refusal) return refusal;
     }
-    const refusal = checkSelections(definition.selectionSet, definition.kind === Kind.FRAGMENT_DEFINITION ? [`...${definition.name.value}`] : [], maxDepth);
+    const refusal = checkSelections(definition.selectionSet, definition.kind === Kind.FRAGMENT_DEFINITION ? [`...${definition.name.value}`] : [], maxDepth, walk);
     if (refusal) return refusal;
   }
   return undefined;
@@ -108,13 +112,15 @@ function checkDocument(document: DocumentNode, variables: Record<string, unknown
 export function useInputChecks(maxDepth: number): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const refusal = checkDocument(args.document, (args.variableValues ?? {}) as Record<string, unknown>, maxDepth);
+      const walk: Walk = { visited: 0 };
+      const refusal = checkDocument(args.document, (args.variableValues ?? {}) as Record<string, unknown>, maxDepth, walk);
       if (!refusal) return;
       const where = refusal.argumentPath.join('.');
       setResultAndStopExecution({
         errors: [
           new UserInputError(`${where} ${refusal.message}.`, {
             argumentPath: refusal.argumentPath,
+            visited: walk.visited,
             ...(refusal.code ? { code: refusal.code, maxInputDepth: maxDepth } : {}),
           }),
         ],
