@@ -9,7 +9,7 @@ import { createContextFactory } from '../graphql/context.js';
 import { useWholeOperations } from '../graphql/read/execute.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
-import { maskError } from './errors.js';
+import { maskError, useErrorCodes } from './errors.js';
 import { useInputChecks } from './input-checks.js';
 import { useParseLimits } from './parse-limits.js';
 import { useApiKeys, useBodyLimit, useOperationLimits } from './plugins.js';
@@ -64,6 +64,7 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
     logging: logger,
     plugins: [
       useBodyLimit(limits.maxBodyBytes, ENDPOINT),
+      useErrorCodes(),
       apiKeys.plugin,
       ...persistedOperations(limits),
       useParseLimits(limits.maxTokens),

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { maskError as yogaMaskError } from 'graphql-yoga';
+import { isAsyncIterable, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 
 /** PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout (or by a cancel request). */
@@ -37,5 +37,29 @@ export function maskError(logger: Logger, statementTimeoutMs: number) {
     const masked = yogaMaskError(error, message, false);
     if (masked !== error) logger.error(`masked: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return masked;
+  };
+}
+
+/**
+ * Gives every error of a result a code. graphql-js refuses variables it cannot coerce (an Int past
+ * 2^31, null in a list of non-null, an unknown input field) with errors of no code; they have no
+ * response path, being about the request, and are the client's: BAD_USER_INPUT. An error with a
+ * path that has no code was raised by graphql-js while executing (a null in a non-null field).
+ */
+export function useErrorCodes(): Plugin {
+  const coded = (errors: readonly GraphQLError[] | undefined) => {
+    for (const error of errors ?? []) {
+      if (error.extensions?.['code']) continue;
+      (error.extensions as Record<string, unknown>)['code'] = error.path ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+    }
+  };
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result }) {
+          if (!isAsyncIterable(result)) coded(result.errors);
+        },
+      };
+    },
   };
 }
