@@ -5,6 +5,7 @@ import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import { timeZoneNames } from '../db/read/time-zones.js';
 import { createContextFactory } from '../graphql/context.js';
 import { useWholeOperations } from '../graphql/read/execute.js';
 import { schema } from '../graphql/schema.js';
@@ -44,6 +45,9 @@ export function createApp({ config, db, logger, graphiqlKey }: AppOptions) {
   const authenticator = createAuthenticator(db.sql, limits.apiKeyCacheSeconds);
   const rateLimiter = createRateLimiter(limits.rateLimit);
   const apiKeys = useApiKeys(authenticator, rateLimiter, limits.rateLimit);
+  // Read now, so that no request pays for PostgreSQL's time zone list (~1,200 names); a failure
+  // here is retried by the first series that needs the list.
+  timeZoneNames(db.sql).catch(() => {});
   return createYoga({
     schema,
     context: createContextFactory({ db, pages: config.pages, maxBuckets: limits.maxBuckets, authenticator, credentialsOf: apiKeys.credentialsOf }),

@@ -1,3 +1,5 @@
+import { timeZoneNames } from '../../db/read/time-zones.js';
+import type { SqlExecutor } from '../../db/sql-driver.js';
 import { breakdownQuery, DIMENSIONS, seriesQuery, statisticsQuery, type Interval, type Measures, type Statistics } from '../../db/read/statistics.js';
 import { UserInputError } from '../../errors.js';
 import type { EnumRef } from '@pothos/core';
@@ -116,13 +118,11 @@ const CallBreakdown = builder.objectRef<Breakdown>('CallBreakdown').implement({
 const MAX_TOP = 100;
 const APPROXIMATE_MS: Record<Interval, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000, month: 28 * 86_400_000 };
 
-function validTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    throw new UserInputError(`timeZone: "${timeZone}" is not an IANA time zone such as Europe/Paris.`, { argument: 'timeZone' });
-  }
+/** The zone as PostgreSQL names it, or a refusal: PostgreSQL's own list decides, since it buckets the series. */
+async function validTimeZone(sql: SqlExecutor, timeZone: string): Promise<string> {
+  const name = (await timeZoneNames(sql)).get(timeZone.toLowerCase());
+  if (!name) throw new UserInputError(`timeZone: "${timeZone.slice(0, 64)}" is not a time zone PostgreSQL knows, such as Europe/Paris.`, { argument: 'timeZone' });
+  return name;
 }
 
 /** The text of a typed condition with its values added to a statement's parameters. */
@@ -163,10 +163,14 @@ builder.queryFields((t) => ({
       interval: t.arg({ type: SeriesInterval, required: true, description: 'Bucket width.' }),
       from: t.arg({ type: 'DateTime', required: true, description: 'Start of the first bucket’s range (inclusive).' }),
       to: t.arg({ type: 'DateTime', required: true, description: 'End of the range (exclusive).' }),
-      timeZone: t.arg.string({ required: false, defaultValue: 'UTC', description: 'IANA time zone the buckets follow, such as America/New_York.' }),
+      timeZone: t.arg.string({
+        required: false,
+        defaultValue: 'UTC',
+        description: 'Time zone the buckets follow, such as America/New_York: one of PostgreSQL’s (pg_timezone_names), in any letter case.',
+      }),
     },
     resolve: async (_root, args, ctx, info) => {
-      const timeZone = validTimeZone(args.timeZone ?? 'UTC');
+      const timeZone = await validTimeZone(ctx.db.sql, args.timeZone ?? 'UTC');
       if (args.to <= args.from) throw new UserInputError('to must be after from.', { argument: 'to' });
       const buckets = Math.ceil((args.to.getTime() - args.from.getTime()) / APPROXIMATE_MS[args.interval]);
       if (buckets > ctx.maxBuckets) {
