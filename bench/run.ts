@@ -77,7 +77,7 @@ const cdrqlProcess = await startProcess(
   // What `npm start` runs, by Node itself, so that the pid is the server's own.
   [process.execPath, 'scripts/start.mjs'],
   // A dashboard's refreshes are many requests per key: the operator raises the per-key limit.
-  { NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_REQUESTS: '1000000000' },
+  { NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_ACCOUNT_REQUESTS: '1000000000' },
   /GraphQL at (http:\/\/\S+)\/graphql/,
 );
 const floorProcess = await startProcess(nodeEntry('bench/floor.ts', '--port', '0', '--account', values.account!), { DATABASE_URL: databaseUrl }, /listening at (http:\/\/\S+)/);

@@ -65,6 +65,8 @@ const environmentSchema = z.object({
   INTROSPECTION: booleanFromEnv.optional(),
   /** Operations one API key may run per window. @default 600 */
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
+  /** Operations all the keys of one account may run per window together. @default 1200 */
+  RATE_LIMIT_ACCOUNT_REQUESTS: z.coerce.number().int().min(1).default(1200),
   /** @default 60 */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Redis server for rate limits shared by every instance; unset keeps them in memory. */
@@ -104,7 +106,7 @@ export interface Limits {
   persistedOperationsOnly: boolean;
   graphiql: boolean;
   introspection: boolean;
-  rateLimit: { requests: number; windowSeconds: number; redisUrl: string | undefined };
+  rateLimit: { requests: number; accountRequests: number; windowSeconds: number; redisUrl: string | undefined };
   apiKeyCacheSeconds: number;
 }
 
@@ -155,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       persistedOperationsOnly: e.PERSISTED_OPERATIONS_ONLY,
       graphiql,
       introspection: e.INTROSPECTION ?? graphiql,
-      rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, redisUrl: e.REDIS_URL },
+      rateLimit: { requests: e.RATE_LIMIT_REQUESTS, accountRequests: e.RATE_LIMIT_ACCOUNT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, redisUrl: e.REDIS_URL },
       apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     },
     logLevel: e.LOG_LEVEL,

@@ -143,7 +143,7 @@ const CHECKSUM = `SELECT (SELECT count(*) FROM calls)::text || '/' || (SELECT co
 describe('every argument and input field of the schema, given hostile values', () => {
   let test: TestApp;
   beforeAll(async () => {
-    test = await createTestApp({ seed: { calls: 30 }, env: { NODE_ENV: 'production', RATE_LIMIT_REQUESTS: '1000000' } });
+    test = await createTestApp({ seed: { calls: 30 }, env: { NODE_ENV: 'production', RATE_LIMIT_REQUESTS: '1000000', RATE_LIMIT_ACCOUNT_REQUESTS: '1000000' } });
   });
   afterAll(() => test.drop());
 

@@ -27,8 +27,8 @@ export function useBodyLimit(maxBytes: number, endpoint: string): Plugin {
 }
 
 /**
- * Authenticates every GraphQL operation by its API key and counts it against the key's rate
- * limit, before the operation is parsed or validated. The verified credentials are kept per
+ * Authenticates every GraphQL operation by its API key and counts it against the key's and the
+ * account's rate limits, before the operation is parsed or validated. The verified credentials are kept per
  * request for the context.
  */
 export function useApiKeys(authenticator: Authenticator, rateLimiter: RateLimiter, rateLimit: Limits['rateLimit']) {
@@ -46,15 +46,17 @@ export function useApiKeys(authenticator: Authenticator, rateLimiter: RateLimite
         });
         return;
       }
-      const decision = await rateLimiter.consume(authentication.credentials.keyId);
+      const decision = await rateLimiter.consume(authentication.credentials.keyId, authentication.credentials.accountId);
       if (!decision.allowed) {
+        const used = decision.counted === 'key' ? `This API key has used its ${rateLimit.requests}` : `This account's keys have used its ${rateLimit.accountRequests}`;
         setResult({
           errors: [
             new GraphQLError(
-              `This API key has used its ${rateLimit.requests} operations per ${rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s.`,
+              `${used} operations per ${rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s.`,
               {
                 extensions: {
                   code: 'RATE_LIMITED',
+                  counted: decision.counted,
                   retryAfterSeconds: decision.retryAfterSeconds,
                   http: { status: 429, headers: { 'Retry-After': String(decision.retryAfterSeconds) } },
                 },
