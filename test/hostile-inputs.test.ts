@@ -33,7 +33,10 @@ const STRING_HOSTILES: Hostile[] = [
   { label: 'a number', value: 7, refused: true },
 ];
 
-/** Cursors and global ids are decoded by the read path (the lead's part of issue 26): only text problems here. */
+/**
+ * Cursors and global ids are decoded by the read path, and apiKeys' paging moves onto the shared
+ * connection code (both in the read-path rewrite): until then, only text problems for them here.
+ */
 const OPAQUE_HOSTILES = STRING_HOSTILES.filter((h) => ['NUL', 'lone surrogate', 'lone low surrogate'].includes(h.label));
 
 const HOSTILES: Record<string, Hostile[]> = {
@@ -123,7 +126,7 @@ function cases(): Case[] {
     }
     if (isEnumType(named)) return add({ label: 'an unknown value', value: 'NOPE', refused: true });
     if (isScalarType(named)) {
-      const opaque = path.length === 0 && ['after', 'before'].includes(argument);
+      const opaque = path.length === 0 && (['after', 'before'].includes(argument) || (field === 'apiKeys' && ['first', 'last'].includes(argument)));
       for (const hostile of opaque ? OPAQUE_HOSTILES : (HOSTILES[named.name] ?? [])) add(hostile);
     }
   };
@@ -153,11 +156,14 @@ describe('every argument and input field of the schema, given hostile values', (
     const before = await checksum();
     const failures: string[] = [];
     const all = cases();
-    expect(all.length).toBeGreaterThan(300);
+    expect(all.length).toBeGreaterThan(500);
     let lastField = '';
     for (const c of all) {
       const root = (c.operation === 'query' ? schema.getQueryType() : schema.getMutationType())!;
       const field = root.getFields()[c.field]!;
+      // A mutation without a dry run keeps what it accepts (a key named "'; DROP TABLE calls; --"
+      // is a key): only the values it must refuse are sent to it.
+      if (c.operation === 'mutation' && !field.args.some((a) => a.name === 'dryRun') && !c.hostile.refused) continue;
       const variables: Record<string, unknown> = {};
       const declared = field.args.map((a) => `$${a.name}: ${String(a.type)}`);
       for (const arg of field.args) {
