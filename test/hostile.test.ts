@@ -115,3 +115,28 @@ describe('persisted operations', () => {
     expect(body.data.calls.totalCount).toBeGreaterThan(0);
   });
 });
+
+describe.runIf(process.env.DATABASE_URL)('statement time', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    // A series of a minute's buckets over three years is a statement that runs for seconds: made
+    // possible by lifting MAX_BUCKETS, and cut short by a statement_timeout of 200 ms.
+    test = await createTestApp({ seed: { calls: 20 }, env: { STATEMENT_TIMEOUT_MS: '200', MAX_BUCKETS: '2000000' } });
+  });
+  afterAll(() => test.drop());
+
+  const SLOW = '{ callSeries(interval: MINUTE, from: "2024-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { start measures { total } } }';
+
+  it('answers a statement past STATEMENT_TIMEOUT_MS with TIMEOUT, and keeps no connection', async () => {
+    // More slow statements than the pool has connections (4): each gives its connection back.
+    for (let i = 0; i < 6; i += 1) {
+      const response = await test.post({ query: SLOW });
+      expect(response.status).toBeLessThan(500);
+      const body = await response.json();
+      expect(body.errors[0]).toMatchObject({ extensions: { code: 'TIMEOUT', statementTimeoutMs: 200 } });
+      expect(JSON.stringify(body)).not.toContain('canceling statement');
+    }
+    const answered = await test.gql('{ calls(first: 1) { totalCount } }');
+    expect(answered.data!.calls.totalCount).toBeGreaterThan(0);
+  });
+});

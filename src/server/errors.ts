@@ -50,7 +50,11 @@ export function useErrorCodes(): Plugin {
   const coded = (errors: readonly GraphQLError[] | undefined) => {
     for (const error of errors ?? []) {
       if (error.extensions?.['code']) continue;
-      (error.extensions as Record<string, unknown>)['code'] = error.path ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+      // An error that wraps an internal one (a database error, say) is left to masking, which codes it.
+      if (error.originalError && !(error.originalError instanceof GraphQLError)) continue;
+      const code = error.path ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+      if (error.extensions) (error.extensions as Record<string, unknown>)['code'] = code;
+      else Object.assign(error, { extensions: { code } });
     }
   };
   return {
