@@ -3,6 +3,9 @@
  * each at the body limit: `npm run bench:hostile [-- --runs 5]`. Runs in-process on an embedded
  * database (the refusals run no statement but the key's check, remembered after the first).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { loadConfig } from '../src/config.js';
@@ -16,7 +19,16 @@ import { hostileShapes } from './hostile-shapes.js';
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
 
-const config = loadConfig({ NODE_ENV: 'production', PGLITE_DIR: 'memory://', RATE_LIMIT_REQUESTS: '1000000', RATE_LIMIT_ACCOUNT_REQUESTS: '1000000' });
+// A persisted operations file, for the hashes that named Object.prototype's members.
+const dir = mkdtempSync(join(tmpdir(), 'cdrql-bench-hostile-'));
+writeFileSync(join(dir, 'operations.json'), JSON.stringify({ known: '{ calls(first: 1) { totalCount } }' }));
+const config = loadConfig({
+  NODE_ENV: 'production',
+  PGLITE_DIR: 'memory://',
+  PERSISTED_OPERATIONS_FILE: join(dir, 'operations.json'),
+  RATE_LIMIT_REQUESTS: '1000000',
+  RATE_LIMIT_ACCOUNT_REQUESTS: '1000000',
+});
 const db = await openDatabase(config.database);
 await migrate(db.sql);
 await seedDatabase(db.sql, { calls: 20 });
@@ -42,7 +54,12 @@ const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.fl
 
 console.log(`| shape | bytes | answer | visited | CPU ms (median of ${runs}) | wall ms (median) |`);
 console.log('| --- | ---: | --- | ---: | ---: | ---: |');
-for (const shape of hostileShapes(config.limits.maxBodyBytes)) {
+const persisted = (hash: string) => ({
+  name: `persisted operation hash "${hash}"`,
+  body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+  code: 'PERSISTED_QUERY_NOT_IN_LIST',
+});
+for (const shape of [...hostileShapes(config.limits.maxBodyBytes), persisted('__proto__'), persisted('constructor')]) {
   const cpu: number[] = [];
   const wall: number[] = [];
   let answer = '';
@@ -64,3 +81,4 @@ for (const shape of hostileShapes(config.limits.maxBodyBytes)) {
 }
 await app.dispose();
 await db.close();
+rmSync(dir, { recursive: true, force: true });
