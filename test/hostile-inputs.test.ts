@@ -33,11 +33,14 @@ const STRING_HOSTILES: Hostile[] = [
   { label: 'a number', value: 7, refused: true },
 ];
 
-/**
- * Cursors and global ids are decoded by the read path, and apiKeys' paging moves onto the shared
- * connection code (both in the read-path rewrite): until then, only text problems for them here.
- */
-const OPAQUE_HOSTILES = STRING_HOSTILES.filter((h) => ['NUL', 'lone surrogate', 'lone low surrogate'].includes(h.label));
+/** Cursors and global ids: text a client copies from an answer, so also forged and foreign ones. */
+const OPAQUE_HOSTILES: Hostile[] = [
+  ...STRING_HOSTILES.filter((h) => h.label !== 'a number'),
+  { label: 'a global id past bigint', value: 'Call:9999999999999999999', refused: true },
+  { label: 'a cursor of the wrong type', value: Buffer.from(JSON.stringify(['x', { a: 1 }])).toString('base64url'), refused: true },
+  // An id of no known form answers as one that does not exist (null), like another account's.
+  { label: 'an id of no known form', value: Buffer.from('Nope:1').toString('base64'), refused: false },
+];
 
 const HOSTILES: Record<string, Hostile[]> = {
   String: STRING_HOSTILES,
@@ -126,8 +129,12 @@ function cases(): Case[] {
     }
     if (isEnumType(named)) return add({ label: 'an unknown value', value: 'NOPE', refused: true });
     if (isScalarType(named)) {
-      const opaque = path.length === 0 && (['after', 'before'].includes(argument) || (field === 'apiKeys' && ['first', 'last'].includes(argument)));
-      for (const hostile of opaque ? OPAQUE_HOSTILES : (HOSTILES[named.name] ?? [])) add(hostile);
+      const opaque = path.length === 0 && ['after', 'before'].includes(argument);
+      // revokeApiKey answers an id it does not know with a problem in its payload, not an error.
+      const mutationId = named.name === 'ID' && operation === 'mutation';
+      // An ID may be given as an Int (GraphQL coerces it to text).
+      const idText = STRING_HOSTILES.filter((h) => h.label !== 'a number');
+      for (const hostile of opaque ? OPAQUE_HOSTILES : mutationId ? idText : (HOSTILES[named.name] ?? [])) add(hostile);
     }
   };
   for (const [operation, root] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
