@@ -77,8 +77,8 @@ const cdrqlProcess = await startProcess(
   // What `npm start` runs, by Node itself, so that the pid is the server's own.
   [process.execPath, 'scripts/start.mjs'],
   // A dashboard's refreshes are many requests per key: the operator raises the per-key limit.
-  { NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_REQUESTS: '1000000000' },
-  /GraphiQL at (http:\/\/\S+)\/graphql/,
+  { NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_ACCOUNT_REQUESTS: '1000000000' },
+  /GraphQL at (http:\/\/\S+)\/graphql/,
 );
 const floorProcess = await startProcess(nodeEntry('bench/floor.ts', '--port', '0', '--account', values.account!), { DATABASE_URL: databaseUrl }, /listening at (http:\/\/\S+)/);
 const floorUrl = floorProcess.match[1]!;
@@ -246,7 +246,7 @@ async function coldStart(): Promise<{ first: number; restarts: number[] }> {
   const query = JSON.stringify({ query: '{ calls(first: 1) { totalCount } }' });
   const once = async () => {
     const started = performance.now();
-    const server = await startProcess(['npm', 'start'], { DATABASE_URL: undefined, PGLITE_DIR: dir, PORT: '0' }, /GraphiQL at (http:\/\/\S+)\/graphql/, 120_000);
+    const server = await startProcess(['npm', 'start'], { DATABASE_URL: undefined, PGLITE_DIR: dir, PORT: '0' }, /GraphQL at (http:\/\/\S+)\/graphql/, 120_000);
     const response = await fetch(`${server.match[1]}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_KEYS[0].key}` }, body: query });
     if (!response.ok) throw new Error(`cold start: ${response.status} ${await response.text()}`);
     const elapsed = (performance.now() - started) / 1000;

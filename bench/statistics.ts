@@ -56,7 +56,7 @@ async function millionDatabase(): Promise<string> {
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolSize: 1, preparedStatements: 0, pgliteDir: 'memory://' });
+  const db = await openDatabase({ url: url.toString(), poolSize: 1, preparedStatements: 0, pgliteDir: 'memory://', statementTimeoutMs: 0 });
   try {
     await migrate(db.sql);
     const [have] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls WHERE account_id = $1`, [MILLION]);

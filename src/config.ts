@@ -25,8 +25,12 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** Address to listen on; unset listens on every interface. */
   HOST: z.string().min(1).optional(),
-  /** Load the demo data when the database has no accounts at start-up. @default true */
-  SEED_ON_START: booleanFromEnv.default(true),
+  /**
+   * Load the demo data (with its published keys) when the database has no accounts at start-up:
+   * `demo` always, `false` never; unset seeds outside production only, so a production database
+   * never opens with published keys unless asked by name. `true` is read as unset.
+   */
+  SEED_ON_START: z.enum(['demo', 'true', 'false']).optional(),
   /** @default info */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** production masks internal errors. @default development */
@@ -39,6 +43,10 @@ const environmentSchema = z.object({
   MAX_DEPTH: z.coerce.number().int().min(1).default(10),
   /** Most aliases in one operation. @default 15 */
   MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  /** Most lexical tokens an operation document may have: bounds the parser's work and the document's size in nodes. @default 10000 */
+  MAX_TOKENS: z.coerce.number().int().min(100).default(10_000),
+  /** Deepest nesting of objects and lists in one argument value or variable. @default 20 */
+  MAX_INPUT_DEPTH: z.coerce.number().int().min(2).max(100).default(20),
   /** Most cost one operation may have: every field costs 1 per object it is resolved on, and a list multiplies its fields by its page size. @default 25000 */
   MAX_COST: z.coerce.number().int().min(1).default(25_000),
   /** Most buckets one time series may have. @default 1000 */
@@ -51,10 +59,14 @@ const environmentSchema = z.object({
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   /** Accept only operations from PERSISTED_OPERATIONS_FILE. @default false */
   PERSISTED_OPERATIONS_ONLY: booleanFromEnv.default(false),
-  /** Answer introspection queries (GraphiQL and codegen need them). @default true */
-  INTROSPECTION: booleanFromEnv.default(true),
+  /** Serve GraphiQL to browsers. @default true outside production, false in production */
+  GRAPHIQL: booleanFromEnv.optional(),
+  /** Answer introspection queries (GraphiQL and codegen need them). @default GRAPHIQL's value */
+  INTROSPECTION: booleanFromEnv.optional(),
   /** Operations one API key may run per window. @default 600 */
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
+  /** Operations all the keys of one account may run per window together. @default 1200 */
+  RATE_LIMIT_ACCOUNT_REQUESTS: z.coerce.number().int().min(1).default(1200),
   /** @default 60 */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Redis server for rate limits shared by every instance; unset keeps them in memory. */
@@ -71,6 +83,11 @@ const environmentSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Serve GET /metrics on the public port to requests with Authorization: Bearer <this token>. */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
+   * Milliseconds any one statement may run before PostgreSQL cancels it; the request is answered
+   * with TIMEOUT. Migrations run without it. @default 5000
+   */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -83,19 +100,22 @@ export interface PageLimits {
 export interface Limits {
   maxDepth: number;
   maxAliases: number;
+  maxTokens: number;
+  maxInputDepth: number;
   maxCost: number;
   maxOperations: number;
   maxBuckets: number;
   maxBodyBytes: number;
   persistedOperationsFile: string | undefined;
   persistedOperationsOnly: boolean;
+  graphiql: boolean;
   introspection: boolean;
-  rateLimit: { requests: number; windowSeconds: number; redisUrl: string | undefined };
+  rateLimit: { requests: number; accountRequests: number; windowSeconds: number; redisUrl: string | undefined };
   apiKeyCacheSeconds: number;
 }
 
 export interface Config {
-  database: { url: string | undefined; poolSize: number; preparedStatements: number; pgliteDir: string };
+  database: { url: string | undefined; poolSize: number; preparedStatements: number; pgliteDir: string; statementTimeoutMs: number };
   server: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   metrics: { port: number | undefined; token: string | undefined };
   seedOnStart: boolean;
@@ -103,6 +123,8 @@ export interface Config {
   limits: Limits;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   production: boolean;
+  /** NODE_ENV=development: GraphiQL may carry the demo key. */
+  development: boolean;
   sqlResponses: boolean;
 }
 
@@ -114,27 +136,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new StartupError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const graphiql = e.GRAPHIQL ?? !production;
   return {
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, preparedStatements: e.PREPARED_STATEMENTS, pgliteDir: e.PGLITE_DIR },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      preparedStatements: e.PREPARED_STATEMENTS,
+      pgliteDir: e.PGLITE_DIR,
+      statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    },
     server: { port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
-    seedOnStart: e.SEED_ON_START,
+    seedOnStart: e.SEED_ON_START === 'demo' || (e.SEED_ON_START !== 'false' && !production),
     pages: { defaultSize: Math.min(e.DEFAULT_PAGE_SIZE, e.MAX_PAGE_SIZE), maxSize: e.MAX_PAGE_SIZE },
     limits: {
       maxDepth: e.MAX_DEPTH,
       maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxInputDepth: e.MAX_INPUT_DEPTH,
       maxCost: e.MAX_COST,
       maxOperations: e.MAX_OPERATIONS,
       maxBuckets: e.MAX_BUCKETS,
       maxBodyBytes: e.MAX_BODY_BYTES,
       persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
       persistedOperationsOnly: e.PERSISTED_OPERATIONS_ONLY,
-      introspection: e.INTROSPECTION,
-      rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, redisUrl: e.REDIS_URL },
+      graphiql,
+      introspection: e.INTROSPECTION ?? graphiql,
+      rateLimit: { requests: e.RATE_LIMIT_REQUESTS, accountRequests: e.RATE_LIMIT_ACCOUNT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, redisUrl: e.REDIS_URL },
       apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     },
     logLevel: e.LOG_LEVEL,
-    production: e.NODE_ENV === 'production',
+    production,
+    development: e.NODE_ENV === 'development',
     sqlResponses: e.SQL_RESPONSES,
   };
 }

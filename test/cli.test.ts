@@ -19,8 +19,8 @@ describe('npm start on the embedded database', { timeout: PROCESS_TEST_TIMEOUT }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('migrates, seeds the demo data and serves it', async () => {
-    const server = await startServer({ PGLITE_DIR: dir });
+  it('migrates, seeds the demo data and serves it, with the demo key in GraphiQL in development', async () => {
+    const server = await startServer({ PGLITE_DIR: dir, NODE_ENV: 'development' });
     try {
       expect(server.output()).toContain(`database: embedded PGlite at ${dir}`);
       expect(server.output()).toMatch(/seeded demo data: 2 accounts, 400 calls/);
@@ -234,6 +234,54 @@ describe('db:migrate and db:seed', { timeout: PROCESS_TEST_TIMEOUT }, () => {
       expect(bad.output()).toContain('error: --calls must be a positive whole number');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('production defaults', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cdrql-production-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const introspect = (url: string, key: string) => graphql(url, '{ __schema { queryType { name } } }', key);
+  const graphiqlPage = async (url: string) => {
+    const response = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+    return { status: response.status, text: await response.text() };
+  };
+
+  it('seeds nothing, serves no GraphiQL and answers no introspection unless asked', { timeout: PROCESS_TEST_TIMEOUT }, async () => {
+    const closed = await startServer({ PGLITE_DIR: dir, NODE_ENV: 'production' });
+    try {
+      expect(closed.output()).not.toMatch(/seeded demo data/);
+      expect(closed.output()).not.toContain(DEMO_KEYS[0].key);
+      const refused = await graphql(closed.url, '{ calls(first: 1) { totalCount } }');
+      expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      const page = await graphiqlPage(closed.url);
+      expect(page.text).not.toContain('<title>cdrql</title>');
+      expect(page.status).toBeLessThan(500);
+    } finally {
+      expect(await closed.stop()).toBe(0);
+    }
+    // Asked by name: the demo data, and GraphiQL (with introspection, which follows it) without a key in the page.
+    const open = await startServer({ PGLITE_DIR: dir, NODE_ENV: 'production', SEED_ON_START: 'demo', GRAPHIQL: 'true' });
+    try {
+      expect(open.output()).toMatch(/seeded demo data: 2 accounts/);
+      const page = await graphiqlPage(open.url);
+      expect(page.text).toContain('<title>cdrql</title>');
+      expect(page.text).not.toContain(DEMO_KEYS[0].key);
+      expect((await introspect(open.url, DEMO_KEYS[0].key)).data.__schema.queryType.name).toBe('Query');
+    } finally {
+      expect(await open.stop()).toBe(0);
+    }
+    const noIntrospection = await startServer({ PGLITE_DIR: dir, NODE_ENV: 'production' });
+    try {
+      const answer = await introspect(noIntrospection.url, DEMO_KEYS[0].key);
+      expect(answer.errors[0].message).toContain('introspection');
+      expect(answer.errors[0].extensions.code).toBeTruthy();
+    } finally {
+      expect(await noIntrospection.stop()).toBe(0);
     }
   });
 });

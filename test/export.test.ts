@@ -189,7 +189,7 @@ describe('npm run export', { timeout: PROCESS_TEST_TIMEOUT }, () => {
     const run = runCli('export', ['--account', 'acme', '--filter', '{"status":{"in":["COMPLETED"]}}', '--format', 'ndjson'], { PGLITE_DIR: dir });
     expect(await run.exited, run.output()).toBe(0);
     const lines = run.output().trimEnd().split('\n').map((line) => JSON.parse(line));
-    const db = await openDatabase({ url: undefined, poolSize: 1, preparedStatements: 0, pgliteDir: dir });
+    const db = await openDatabase({ url: undefined, poolSize: 1, preparedStatements: 0, pgliteDir: dir, statementTimeoutMs: 0 });
     try {
       const ids = await db.sql.query<{ id: string }>(`SELECT id::text AS id FROM calls WHERE account_id = 'acme' AND status = 'COMPLETED' ORDER BY calls.id`);
       expect(lines.map((line) => line.id)).toEqual(ids.map((row) => row.id));

@@ -246,16 +246,19 @@ describe('importing the five vendor formats', () => {
     const badTime = { ...good, sid: 'CA-bad-time', start_time: 'yesterday afternoon' };
     const noSid = { ...good, sid: null };
     const badCurrency = { ...other, sid: 'CA-bad-currency', price_unit: 'DOLLARS' };
-    const summary = await run('restcomm', JSON.stringify({ calls: [good, badTime, noSid, badCurrency, other] }));
+    const nul = { ...other, sid: 'CA-nul', caller_name: 'a\u0000b' };
+    const summary = await run('restcomm', JSON.stringify({ calls: [good, badTime, noSid, badCurrency, other, nul] }));
     expect(summary).toEqual({
       inserted: 2,
       updated: 0,
       unchanged: 0,
-      rejected: 3,
+      rejected: 4,
       problems: [
         { position: 2, externalId: 'CA-bad-time', message: 'start_time is not a time cdrql can read: "yesterday afternoon"' },
         { position: 3, externalId: null, message: 'sid is missing' },
-        { position: 4, externalId: 'CA-bad-currency', message: expect.stringContaining('the database refused it') },
+        { position: 4, externalId: 'CA-bad-currency', message: 'price_unit is not an ISO 4217 currency code such as USD: "DOLLARS"' },
+        // PostgreSQL's own message is not quoted: it is not written for the sender of the record.
+        { position: 6, externalId: 'CA-nul', message: expect.stringMatching(/^the database refused it: it holds a NUL character|^the database refused it: it holds text that is not valid UTF-8/) },
       ],
     });
     const stored = await test.db.sql.query<{ external_id: string }>(`SELECT external_id FROM calls WHERE account_id = 'imports' ORDER BY external_id`);

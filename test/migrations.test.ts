@@ -272,7 +272,7 @@ describe('migrations', () => {
 describe.runIf(process.env.DATABASE_URL)('migrations from two processes at once', () => {
   it('serialise on the advisory lock and apply each migration once', async () => {
     const server = await createTestDatabase({ migrate: false });
-    const second = await openDatabase({ url: server.url, poolSize: 2, preparedStatements: 0, pgliteDir: 'memory://' });
+    const second = await openDatabase({ url: server.url, poolSize: 2, preparedStatements: 0, pgliteDir: 'memory://', statementTimeoutMs: 60_000 });
     try {
       const reports = await Promise.all([migrate(server.db.sql), migrate(second.sql)]);
       expect(reports.map((r) => r.applied.length).sort()).toEqual([0, readMigrations().length]);

@@ -313,7 +313,7 @@ describe('production settings', () => {
   });
 });
 
-describe('rate limits per key', () => {
+describe('rate limits per key and per account', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -336,6 +336,25 @@ describe('rate limits per key', () => {
       expect(refused.body.errors[0].message).toMatch(/^This API key has used its 3 operations per 60 s; retry in \d+ s\.$/);
       const { key: other } = await createApiKey(database.db.prisma, { accountId: 'acme', name: 'other', scopes: ['READ'] }, 'cli');
       expect((await status(app, other)).status).toBe(200);
+    } finally {
+      await app.drop();
+    }
+  });
+
+  it('counts the keys of one account together too, so minting keys does not multiply the budget', async () => {
+    const app = await createTestApp({ database, env: { RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_ACCOUNT_REQUESTS: '5', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    try {
+      const keys = [app.key];
+      for (let i = 0; i < 2; i += 1) keys.push((await createApiKey(database.db.prisma, { accountId: 'acme', name: `minted-${i}`, scopes: ['READ'] }, 'cli')).key);
+      const statuses = [];
+      for (const key of [...keys, ...keys]) statuses.push((await status(app, key)).status);
+      // Five operations of the account pass, whichever key sends them; the sixth is refused.
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const refused = await status(app, keys[0]!);
+      expect(refused.body.errors[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED', counted: 'account' } });
+      expect(refused.body.errors[0].message).toMatch(/^This account's keys have used its 5 operations per 60 s; retry in \d+ s\.$/);
+      const { key: globex } = await createApiKey(database.db.prisma, { accountId: 'globex', name: 'other account', scopes: ['READ'] }, 'cli');
+      expect((await status(app, globex)).status).toBe(200);
     } finally {
       await app.drop();
     }
@@ -368,5 +387,51 @@ describe('demo access', () => {
     } finally {
       await test.drop();
     }
+  });
+});
+
+describe('keys made by keys', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await createTestApp({ seed: { calls: 5 } });
+  });
+  afterAll(() => test.drop());
+
+  const CREATE = 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id scopes } problems { path message } } }';
+  const as = async (key: string, query: string, variables?: Record<string, unknown>) =>
+    (await test.post({ query, variables }, { authorization: `Bearer ${key}` })).json();
+
+  it('never gives a scope the making key lacks', async () => {
+    const { key: adminOnly } = await createApiKey(test.db.prisma, { accountId: 'acme', name: 'admin only', scopes: ['ADMIN'] }, 'cli');
+    const wider = await as(adminOnly, CREATE, { input: { name: 'wider', scopes: ['READ', 'WRITE', 'ADMIN'] } });
+    expect(wider.data.createApiKey).toEqual({
+      key: null,
+      apiKey: null,
+      problems: [{ path: ['input', 'scopes'], message: 'The key making this one lacks READ, WRITE: a key can only give scopes it has.' }],
+    });
+    const same = await as(adminOnly, CREATE, { input: { name: 'same', scopes: ['ADMIN'] } });
+    expect(same.data.createApiKey.apiKey.scopes).toEqual(['ADMIN']);
+  });
+
+  it('revokes the keys a key made, and theirs, with it', async () => {
+    const { key: root, apiKey } = await createApiKey(test.db.prisma, { accountId: 'acme', name: 'root', scopes: ['READ', 'ADMIN'] }, 'cli');
+    const child = (await as(root, CREATE, { input: { name: 'child', scopes: ['READ', 'ADMIN'] } })).data.createApiKey;
+    const grandchild = (await as(child.key, CREATE, { input: { name: 'grandchild', scopes: ['READ'] } })).data.createApiKey;
+    const unrelated = (await as(test.key, CREATE, { input: { name: 'unrelated', scopes: ['READ'] } })).data.createApiKey;
+    for (const key of [root, child.key, grandchild.key, unrelated.key]) expect((await test.post({ query: CALLS }, { authorization: `Bearer ${key}` })).status).toBe(200);
+
+    const revoked = await test.gql('mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { id revokedAt } problems { message } } }', { id: apiKey.id });
+    expect(revoked.data!.revokeApiKey.apiKey.revokedAt).not.toBeNull();
+    for (const key of [root, child.key, grandchild.key]) expect((await test.post({ query: CALLS }, { authorization: `Bearer ${key}` })).status).toBe(401);
+    expect((await test.post({ query: CALLS }, { authorization: `Bearer ${unrelated.key}` })).status).toBe(200);
+    const rows = await test.db.sql.query<{ id: string; created_by_key_id: string | null; revoked: boolean }>(
+      'SELECT id, created_by_key_id, revoked_at IS NOT NULL AS revoked FROM api_keys WHERE id = ANY($1::text[]) ORDER BY created_at',
+      [[apiKey.id, child.apiKey.id, grandchild.apiKey.id]],
+    );
+    expect(rows).toEqual([
+      { id: apiKey.id, created_by_key_id: null, revoked: true },
+      { id: child.apiKey.id, created_by_key_id: apiKey.id, revoked: true },
+      { id: grandchild.apiKey.id, created_by_key_id: child.apiKey.id, revoked: true },
+    ]);
   });
 });

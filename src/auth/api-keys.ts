@@ -44,7 +44,14 @@ export async function createApiKey(
 ): Promise<{ key: string; apiKey: ApiKeyInfo }> {
   const apiKey = await prisma.$transaction(async (tx) => {
     const created = await tx.apiKey.create({
-      data: { id: generated.id, accountId: input.accountId, name: input.name, scopes: input.scopes, secretHash: hashKey(generated.key) },
+      data: {
+        id: generated.id,
+        accountId: input.accountId,
+        name: input.name,
+        scopes: input.scopes,
+        secretHash: hashKey(generated.key),
+        createdByKeyId: actor === 'cli' ? null : actor.apiKeyId,
+      },
       select: INFO,
     });
     await recordAudit(tx, { accountId: input.accountId, actor, action: 'apiKey.create', target: created.id, details: { name: input.name, scopes: input.scopes } });
@@ -53,15 +60,30 @@ export async function createApiKey(
   return { key: generated.key, apiKey };
 }
 
-/** Revokes a key of the account; null when the account has no such key. Revoking twice keeps the first time. */
-export async function revokeApiKey(prisma: PrismaClient, accountId: string | null, id: string, actor: Actor): Promise<ApiKeyInfo | null> {
+/**
+ * Revokes a key of the account, and every key it created through createApiKey, and theirs in
+ * turn: a leaked key cannot leave behind keys it minted. Null when the account has no such key.
+ * Revoking twice keeps the first time. `revokedWith` lists the created keys revoked with it.
+ */
+export async function revokeApiKey(
+  prisma: PrismaClient,
+  accountId: string | null,
+  id: string,
+  actor: Actor,
+): Promise<(ApiKeyInfo & { revokedWith: string[] }) | null> {
   return prisma.$transaction(async (tx) => {
     const found = await tx.apiKey.findFirst({ where: { id, ...(accountId ? { accountId } : {}) }, select: INFO });
     if (!found) return null;
-    if (found.revokedAt) return found;
-    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, select: INFO });
-    await recordAudit(tx, { accountId: found.accountId, actor, action: 'apiKey.revoke', target: id });
-    return revoked;
+    const revoked = found.revokedAt ? found : await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, select: INFO });
+    if (!found.revokedAt) await recordAudit(tx, { accountId: found.accountId, actor, action: 'apiKey.revoke', target: id });
+    const created = await tx.$queryRaw<Array<{ id: string }>>`
+      WITH RECURSIVE made AS (
+        SELECT id FROM api_keys WHERE created_by_key_id = ${id}
+        UNION SELECT k.id FROM api_keys k JOIN made ON k.created_by_key_id = made.id
+      )
+      UPDATE api_keys SET revoked_at = now() WHERE id IN (SELECT id FROM made) AND revoked_at IS NULL RETURNING id`;
+    for (const key of created) await recordAudit(tx, { accountId: found.accountId, actor, action: 'apiKey.revoke', target: key.id, details: { with: id } });
+    return { ...revoked, revokedWith: created.map((key) => key.id) };
   });
 }
 

@@ -24,13 +24,15 @@ runCli(async () => {
   }
 
   const demoKeys = await activeDemoKeys(db.sql);
+  // Only a developer's own machine may hand the demo key to whoever opens GraphiQL.
   const metrics = createMetrics(db);
-  const app = createApp({ config, db, logger, graphiqlKey: demoKeys[0]?.key, metrics });
+  const app = createApp({ config, db, logger, graphiqlKey: config.development ? demoKeys[0]?.key : undefined, metrics });
   const listening = await listen(app, config.server);
   const metricsListening = config.metrics.port === undefined ? undefined : await listen(metricsListener(metrics), { ...config.server, port: config.metrics.port });
   if (metricsListening) logger.info(`metrics at ${metricsListening.url}/metrics`);
   for (const demo of demoKeys) logger.info(`demo API key of account ${demo.accountId}: ${demo.key}`);
-  logger.info(`GraphiQL at ${listening.url}/graphql (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  const graphiql = config.limits.graphiql ? ', GraphiQL in a browser' : '';
+  logger.info(`GraphQL at ${listening.url}/graphql${graphiql} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
   let stopping = false;
   const stop = async (signal: string) => {

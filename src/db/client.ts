@@ -97,13 +97,21 @@ function prismaOptions(options: OpenOptions) {
   return options.logQueries ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
 }
 
-async function openPostgres({ url: rawUrl, poolSize, preparedStatements }: Config['database'] & { url: string }, options: OpenOptions): Promise<Database> {
+async function openPostgres({ url: rawUrl, poolSize, preparedStatements, statementTimeoutMs }: Config['database'] & { url: string }, options: OpenOptions): Promise<Database> {
   const url = parseDatabaseUrl(rawUrl);
   const description = `PostgreSQL at ${describeDatabaseUrl(url)}`;
   // PostgreSQL's JIT compiles a plan once its estimated cost passes jit_above_cost; for cdrql's
   // statements (a page, a month of statistics) compiling took 20-30 ms of queries that run in
   // 1-100 ms, on every execution.
-  const pool = new pg.Pool({ connectionString: rawUrl, max: poolSize, connectionTimeoutMillis: 5000, options: '-c jit=off' });
+  // statement_timeout is each connection's default from its first statement on: a slow statement
+  // is cancelled by the server and its connection returns to the pool (see migrator.ts for the
+  // statements that may take longer).
+  const pool = new pg.Pool({
+    connectionString: rawUrl,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    options: `-c jit=off -c statement_timeout=${statementTimeoutMs}`,
+  });
   // A dropped connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
   try {
@@ -139,6 +147,9 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
   } catch (error) {
     throw new StartupError(`Cannot open the embedded database at ${dataDir}: ${(error as Error).message}`);
   }
+  // No statement_timeout: PGlite runs each statement synchronously on the server's own thread, and
+  // its single-user PostgreSQL has no timer signal to cancel one with (a 200 ms timeout let
+  // pg_sleep(2) finish).
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), ...prismaOptions(options) });
   return {
     prisma,

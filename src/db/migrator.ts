@@ -105,15 +105,25 @@ async function applyPending(session: SqlSession, files: MigrationFile[]): Promis
   return { applied: pending.map((file) => file.name), alreadyApplied: files.length - pending.length };
 }
 
-/** Applies pending migrations in name order, each in its own transaction, under Prisma's lock. */
+/**
+ * Applies pending migrations in name order, each in its own transaction, under Prisma's lock.
+ * Without statement_timeout: building an index on a large table, or waiting for another process's
+ * migrations, may take minutes; the connection's own setting is restored after.
+ */
 export function migrate(driver: SqlDriver, dir: string = MIGRATIONS_DIR): Promise<MigrationReport> {
   const files = readMigrations(dir);
   return driver.session(async (session) => {
-    await session.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
+    const [previous] = await session.query<{ statement_timeout: string }>('SHOW statement_timeout');
+    await session.exec('SET statement_timeout = 0');
     try {
-      return await applyPending(session, files);
+      await session.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
+      try {
+        return await applyPending(session, files);
+      } finally {
+        await session.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]);
+      }
     } finally {
-      await session.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]);
+      await session.query("SELECT set_config('statement_timeout', $1, false)", [previous!.statement_timeout]);
     }
   });
 }

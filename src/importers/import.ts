@@ -68,6 +68,25 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
   return rolledBack(sql, (tx) => importInto(savepointSession(tx), input, { ...options, lanes: 1 }, false));
 }
 
+/**
+ * Why PostgreSQL refused a record, by its SQLSTATE: its own message can quote the value, a table
+ * or a constraint, and is not written for the person who sent the record.
+ */
+const REFUSALS: Record<string, string> = {
+  '22021': 'it holds text that is not valid UTF-8 or a NUL character (U+0000)',
+  '22P05': 'it holds a NUL character (\\u0000), which PostgreSQL text cannot store',
+  '22001': 'a value is longer than its column allows',
+  '22003': 'a number is out of range',
+  '22008': 'a time is out of range',
+  '54000': 'a value is too long to be indexed',
+  '23505': 'it conflicts with a call already stored',
+};
+
+function refusal(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? (REFUSALS[code] ?? `SQLSTATE ${code}`) : 'an unexpected error';
+}
+
 /** The import proper; `keep` is false in a dry run, whose caller rolls back what it wrote. */
 async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>, options: ImportOptions, keep: boolean): Promise<ImportSummary> {
   const format = FORMATS[options.format];
@@ -92,7 +111,7 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
           count(await writeBatch(sql, options.accountId, [item], false));
           kept.push(item);
         } catch (error) {
-          reject(item.position, item.externalId, `the database refused it: ${(error as Error).message}`);
+          reject(item.position, item.externalId, `the database refused it: ${refusal(error)}`);
         }
       }
       return kept;

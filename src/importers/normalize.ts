@@ -47,6 +47,19 @@ export function decimal(value: unknown, field: string): string | null {
   return raw;
 }
 
+/** ISO 4217 codes, as the ICU data in Node knows them. */
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** Whether `code` is an ISO 4217 currency code, such as USD. */
+export const isCurrencyCode = (code: string): boolean => CURRENCIES.has(code);
+
+/** A currency code in capitals; anything but an ISO 4217 code is refused, not cut to the column's three letters. */
+export function currency(value: unknown, field: string): string | null {
+  const code = text(value)?.toUpperCase() ?? null;
+  if (code !== null && !isCurrencyCode(code)) throw new RecordError(`${field} is not an ISO 4217 currency code such as USD: ${JSON.stringify(value).slice(0, 40)}`);
+  return code;
+}
+
 export function boolean(value: unknown, field: string): boolean | null {
   const raw = text(value)?.toLowerCase() ?? null;
   if (raw === null) return null;

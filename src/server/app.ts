@@ -1,19 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
-import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import { timeZoneNames } from '../db/read/time-zones.js';
 import { createContextFactory } from '../graphql/context.js';
 import { useWholeOperations } from '../graphql/read/execute.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
+import { maskError, useErrorCodes } from './errors.js';
 import { useExportEndpoint } from './export.js';
+import { useInputChecks } from './input-checks.js';
 import { createMetrics, useMetricsEndpoint, type Metrics } from './metrics.js';
-import { useApiKeys, useBodyLimit, useCostLimit } from './plugins.js';
+import { useParseLimits } from './parse-limits.js';
+import { useApiKeys, useBodyLimit, useOperationLimits } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
 import { useRequestLog } from './request-log.js';
 
@@ -21,7 +23,7 @@ export interface AppOptions {
   config: Config;
   db: Database;
   logger: Logger;
-  /** A key GraphiQL sends by default (the demo key), so a visitor can run queries at once. */
+  /** A key GraphiQL sends by default (the demo key, in development only), so a visitor can run queries at once. */
   graphiqlKey?: string;
   /** The metrics to count in (serve.ts also serves them on METRICS_PORT); a registry of its own when not given. */
   metrics?: Metrics;
@@ -31,10 +33,15 @@ const ENDPOINT = '/graphql';
 /** Items a plain list is assumed to hold when an operation's cost is estimated. */
 const LIST_SIZE_ESTIMATE = 5;
 
+/**
+ * The operations file's documents by hash. A Map, not the parsed object: looking up a hash such
+ * as `__proto__` or `constructor` in a plain object finds Object.prototype's members.
+ */
 function persistedOperations(limits: Config['limits']): Plugin[] {
   if (!limits.persistedOperationsFile && !limits.persistedOperationsOnly) return [];
-  const store: Record<string, string> = limits.persistedOperationsFile ? JSON.parse(readFileSync(limits.persistedOperationsFile, 'utf8')) : {};
-  return [usePersistedOperations({ getPersistedOperation: (id) => store[id] ?? null, allowArbitraryOperations: !limits.persistedOperationsOnly })];
+  const parsed: unknown = limits.persistedOperationsFile ? JSON.parse(readFileSync(limits.persistedOperationsFile, 'utf8')) : {};
+  const store = new Map(Object.entries(parsed as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return [usePersistedOperations({ getPersistedOperation: (id) => store.get(id) ?? null, allowArbitraryOperations: !limits.persistedOperationsOnly })];
 }
 
 /** The whole HTTP application, without a listener: tests call `app.fetch` directly. */
@@ -43,17 +50,21 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
   const authenticator = createAuthenticator(db.sql, limits.apiKeyCacheSeconds);
   const rateLimiter = createRateLimiter(limits.rateLimit);
   const apiKeys = useApiKeys(authenticator, rateLimiter, limits.rateLimit);
+  // Read now, so that no request pays for PostgreSQL's time zone list (~1,200 names); a failure
+  // here is retried by the first series that needs the list.
+  timeZoneNames(db.sql).catch(() => {});
   return createYoga({
     schema,
     context: createContextFactory({ db, pages: config.pages, maxBuckets: limits.maxBuckets, authenticator, credentialsOf: apiKeys.credentialsOf }),
     graphqlEndpoint: ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: {
+    graphiql: limits.graphiql && {
       title: 'cdrql',
       ...(graphiqlKey ? { headers: JSON.stringify({ Authorization: `Bearer ${graphiqlKey}` }, null, 2) } : {}),
     },
-    maskedErrors: config.production ? true : { isDev: true },
+    // Never isDev: yoga would copy an internal error's message (PostgreSQL's, say) into the response.
+    maskedErrors: { maskError: maskError(logger, config.database.statementTimeoutMs) },
     batching: { limit: limits.maxOperations },
     // useBodyLimit refuses a body without Content-Length or over the limit before it is read, and
     // the HTTP parser reads no more than Content-Length: yoga's own limit would pipe every body
@@ -66,12 +77,13 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
       ...(config.metrics.token ? [useMetricsEndpoint(metrics, config.metrics.token)] : []),
       useExportEndpoint({ db, authenticator, rateLimiter, rateLimit: limits.rateLimit, logger }),
       useBodyLimit(limits.maxBodyBytes, ENDPOINT),
+      useErrorCodes(),
       apiKeys.plugin,
       ...persistedOperations(limits),
+      useParseLimits(limits.maxTokens),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
-      maxDepthPlugin({ n: limits.maxDepth, exposeLimits: true, flattenFragments: true }),
-      maxAliasesPlugin({ n: limits.maxAliases, exposeLimits: true }),
-      useCostLimit(limits.maxCost, { defaultPageSize: config.pages.defaultSize, listSize: LIST_SIZE_ESTIMATE }),
+      useInputChecks(limits.maxInputDepth),
+      useOperationLimits(limits, { defaultPageSize: config.pages.defaultSize, listSize: LIST_SIZE_ESTIMATE }),
       ...(config.sqlResponses ? [useWholeOperations(logger)] : []),
       useReadinessCheck({
         endpoint: '/ready',

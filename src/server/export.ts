@@ -43,9 +43,10 @@ export function useExportEndpoint({ db, authenticator, rateLimiter, rateLimit, l
         record.operationName = 'export';
       }
       if (!credentials.scopes.has('READ')) return endResponse(json(403, 'Exporting calls needs an API key with the READ scope.', 'FORBIDDEN'));
-      const decision = await rateLimiter.consume(credentials.keyId);
+      const decision = await rateLimiter.consume(credentials.keyId, credentials.accountId);
       if (!decision.allowed) {
-        const message = `This API key has used its ${rateLimit.requests} operations per ${rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s.`;
+        const used = decision.counted === 'key' ? `This API key has used its ${rateLimit.requests}` : `This account's keys have used its ${rateLimit.accountRequests}`;
+        const message = `${used} operations per ${rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s.`;
         return endResponse(json(429, message, 'RATE_LIMITED', { 'retry-after': String(decision.retryAfterSeconds) }));
       }
       const format = (url.searchParams.get('format') ?? 'csv') as ExportFormat;

@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Credentials } from '../auth/api-keys.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Limits } from '../config.js';
-import { operationCost, type CostOptions } from '../graphql/cost.js';
+import { measureOperation, type CostOptions } from '../graphql/cost.js';
 import type { RateLimiter } from './rate-limit.js';
 
 const errorBody = (message: string, code: string, extra: Record<string, unknown> = {}) =>
@@ -27,8 +27,8 @@ export function useBodyLimit(maxBytes: number, endpoint: string): Plugin {
 }
 
 /**
- * Authenticates every GraphQL operation by its API key and counts it against the key's rate
- * limit, before the operation is parsed or validated. The verified credentials are kept per
+ * Authenticates every GraphQL operation by its API key and counts it against the key's and the
+ * account's rate limits, before the operation is parsed or validated. The verified credentials are kept per
  * request for the context.
  */
 export function useApiKeys(authenticator: Authenticator, rateLimiter: RateLimiter, rateLimit: Limits['rateLimit']) {
@@ -46,15 +46,17 @@ export function useApiKeys(authenticator: Authenticator, rateLimiter: RateLimite
         });
         return;
       }
-      const decision = await rateLimiter.consume(authentication.credentials.keyId);
+      const decision = await rateLimiter.consume(authentication.credentials.keyId, authentication.credentials.accountId);
       if (!decision.allowed) {
+        const used = decision.counted === 'key' ? `This API key has used its ${rateLimit.requests}` : `This account's keys have used its ${rateLimit.accountRequests}`;
         setResult({
           errors: [
             new GraphQLError(
-              `This API key has used its ${rateLimit.requests} operations per ${rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s.`,
+              `${used} operations per ${rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s.`,
               {
                 extensions: {
                   code: 'RATE_LIMITED',
+                  counted: decision.counted,
                   retryAfterSeconds: decision.retryAfterSeconds,
                   http: { status: 429, headers: { 'Retry-After': String(decision.retryAfterSeconds) } },
                 },
@@ -75,20 +77,36 @@ export function useApiKeys(authenticator: Authenticator, rateLimiter: RateLimite
   return { plugin, credentialsOf };
 }
 
-/** Refuses an operation whose cost (see graphql/cost.ts) is over `maxCost`, before it runs. */
-export function useCostLimit(maxCost: number, options: CostOptions): Plugin {
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+}
+
+/**
+ * Refuses an operation deeper, with more aliases or costlier (see graphql/cost.ts) than allowed,
+ * before it runs. One walk measures all three, each fragment once, so the check itself is linear
+ * in the document; `visited` in the refusal says how many selections it walked.
+ */
+export function useOperationLimits(limits: OperationLimits, options: CostOptions): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = operationCost(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, options);
-      if (cost > maxCost) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError(
-              `The operation would cost ${cost}, over the limit of ${maxCost}: ask for smaller pages (first / last) or fewer nested lists.`,
-              { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost } },
-            ),
-          ],
-        });
+      const measure = measureOperation(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, options);
+      const refuse = (message: string, code: string, extra: Record<string, unknown>) =>
+        setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code, ...extra, visited: measure.visited } })] });
+      if (measure.cycle) return refuse(`Fragment ${measure.cycle} spreads itself.`, 'GRAPHQL_VALIDATION_FAILED', {});
+      if (measure.depth > limits.maxDepth) {
+        return refuse(`Query depth limit of ${limits.maxDepth} exceeded, found ${measure.depth}.`, 'QUERY_TOO_DEEP', { depth: measure.depth, maxDepth: limits.maxDepth });
+      }
+      if (measure.aliases > limits.maxAliases) {
+        return refuse(`Aliases limit of ${limits.maxAliases} exceeded, found ${measure.aliases}.`, 'TOO_MANY_ALIASES', { aliases: measure.aliases, maxAliases: limits.maxAliases });
+      }
+      if (measure.cost > limits.maxCost) {
+        return refuse(
+          `The operation would cost ${measure.cost}, over the limit of ${limits.maxCost}: ask for smaller pages (first / last) or fewer nested lists.`,
+          'QUERY_TOO_COSTLY',
+          { cost: measure.cost, maxCost: limits.maxCost },
+        );
       }
     },
   };

@@ -45,8 +45,8 @@ export interface TestAppOptions {
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = options.database ?? (await createTestDatabase({ seed: options.seed ?? {} }));
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
+  const database = options.database ?? (await createTestDatabase({ seed: options.seed ?? {}, statementTimeoutMs: config.database.statementTimeoutMs }));
   const app = createApp({ config, db: database.db, logger: options.logger ?? createLogger('silent') });
   const { key } = await createApiKey(
     database.db.prisma,

@@ -36,9 +36,14 @@ export async function createServerDatabase(): Promise<{ url: string; drop(): Pro
   return { url: url.toString(), drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-export async function createTestDatabase(options: { migrate?: boolean; seed?: SeedOptions | false } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean; seed?: SeedOptions | false; statementTimeoutMs?: number } = {},
+): Promise<TestDatabase> {
   const server = await createServerDatabase();
-  const db = await openDatabase({ url: server?.url, poolSize: 4, preparedStatements: 100, pgliteDir: 'memory://' }, { logQueries: true });
+  const db = await openDatabase(
+    { url: server?.url, poolSize: 4, preparedStatements: 100, pgliteDir: 'memory://', statementTimeoutMs: options.statementTimeoutMs ?? 60_000 },
+    { logQueries: true },
+  );
   if (options.migrate !== false) await migrate(db.sql);
   if (options.migrate !== false && options.seed !== false) await seedDatabase(db.sql, options.seed ?? {});
   return {

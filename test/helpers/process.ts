@@ -52,7 +52,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${run.output()}`)), 45_000);
     const check = () => {
-      const match = /GraphiQL at (http:\/\/\S+)\/graphql/.exec(run.output());
+      const match = /GraphQL at (http:\/\/\S+)\/graphql/.exec(run.output());
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

@@ -47,6 +47,8 @@ export async function seedDatabase(sql: SqlDriver, options: SeedOptions = {}): P
   const accounts = seedAccounts(options.accounts ?? 2);
   const totals = { calls: 0, callRecords: 0, recordings: 0 };
   await sql.transaction(async (tx) => {
+    // A large seed's bulk statements may outrun the server's statement_timeout, meant for requests.
+    await tx.exec('SET LOCAL statement_timeout = 0');
     await tx.query('DELETE FROM accounts WHERE id = ANY($1::text[])', [accounts.map((account) => account.id)]);
     await insertRows(tx, 'accounts', accounts.map((account) => ({ ...account, created_at: SEED_UNTIL.toISOString() })));
     await insertDemoKeys(tx, accounts.map((account) => account.id));

@@ -40,6 +40,8 @@ const InputProblem = builder.objectRef<{ path: string[]; message: string }>('Inp
   }),
 });
 
+const MAX_NAME_LENGTH = 100;
+
 builder.queryField('apiKeys', (t) =>
   t.field({
     type: ApiKeyConnection,
@@ -91,12 +93,18 @@ builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreateApiKeyPayload,
     authScopes: { admin: true },
-    description: 'Creates an API key for the caller’s account (needs the ADMIN scope).',
+    description:
+      'Creates an API key for the caller’s account with at most the scopes of the key making it (needs the ADMIN scope). Revoking the making key revokes this one too.',
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The key to create.' }) },
     resolve: async (_root, { input }, ctx) => {
+      const lacking = input.scopes.filter((scope) => !ctx.credentials.scopes.has(scope));
       const problems = [
         ...(input.name.trim() === '' ? [{ path: ['input', 'name'], message: 'A key needs a name.' }] : []),
+        ...(input.name.length > MAX_NAME_LENGTH ? [{ path: ['input', 'name'], message: `A key's name has at most ${MAX_NAME_LENGTH} characters.` }] : []),
         ...(input.scopes.length === 0 ? [{ path: ['input', 'scopes'], message: 'A key needs at least one scope.' }] : []),
+        ...(lacking.length > 0
+          ? [{ path: ['input', 'scopes'], message: `The key making this one lacks ${[...new Set(lacking)].join(', ')}: a key can only give scopes it has.` }]
+          : []),
       ];
       if (problems.length > 0) return { key: null, apiKey: null, problems };
       const created = await createApiKey(
@@ -110,12 +118,13 @@ builder.mutationFields((t) => ({
   revokeApiKey: t.field({
     type: RevokeApiKeyPayload,
     authScopes: { admin: true },
-    description: 'Revokes one of the account’s API keys; requests with it are refused from then on (needs the ADMIN scope).',
+    description:
+      'Revokes one of the account’s API keys, and the keys it created (and theirs in turn); requests with them are refused from then on (needs the ADMIN scope).',
     args: { id: t.arg.id({ required: true, description: 'The key’s id (ApiKey.id).' }) },
     resolve: async (_root, { id }, ctx) => {
       const revoked = await revokeApiKey(ctx.db.prisma, ctx.accountId, String(id), { apiKeyId: ctx.credentials.keyId });
       if (!revoked) return { apiKey: null, problems: [{ path: ['id'], message: `The account has no API key ${id}.` }] };
-      ctx.authenticator.forget(revoked.id);
+      for (const keyId of [revoked.id, ...revoked.revokedWith]) ctx.authenticator.forget(keyId);
       return { apiKey: revoked, problems: [] };
     },
   }),

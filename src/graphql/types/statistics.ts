@@ -19,6 +19,8 @@ import {
   type ValueCount,
 } from '../../db/read/statistics.js';
 import { columnsOf, identifier, sql } from '../../db/sql.js';
+import { timeZoneNames } from '../../db/read/time-zones.js';
+import type { SqlExecutor } from '../../db/sql-driver.js';
 import { UserInputError } from '../../errors.js';
 import type { EnumRef } from '@pothos/core';
 import { builder, type AppTypes } from '../builder.js';
@@ -243,13 +245,11 @@ const APPROXIMATE_MS: Record<Interval, number> = {
   month: 28 * 86_400_000,
 };
 
-function validTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    throw new UserInputError(`timeZone: "${timeZone}" is not an IANA time zone such as Europe/Paris.`, { argument: 'timeZone' });
-  }
+/** The zone as PostgreSQL names it, or a refusal: PostgreSQL's own list decides, since it buckets the series. */
+async function validTimeZone(sql: SqlExecutor, timeZone: string): Promise<string> {
+  const name = (await timeZoneNames(sql)).get(timeZone.toLowerCase());
+  if (!name) throw new UserInputError(`timeZone: "${timeZone.slice(0, 64)}" is not a time zone PostgreSQL knows, such as Europe/Paris.`, { argument: 'timeZone' });
+  return name;
 }
 
 function validTop(top: number): number {
@@ -431,13 +431,17 @@ builder.queryFields((t) => ({
       interval: t.arg({ type: SeriesInterval, required: true, description: 'Bucket width.' }),
       from: t.arg({ type: 'DateTime', required: true, description: 'Start of the range (inclusive).' }),
       to: t.arg({ type: 'DateTime', required: true, description: 'End of the range (exclusive).' }),
-      timeZone: t.arg.string({ required: false, defaultValue: 'UTC', description: 'IANA time zone the buckets follow, such as America/New_York.' }),
+      timeZone: t.arg.string({
+        required: false,
+        defaultValue: 'UTC',
+        description: 'Time zone the buckets follow, such as America/New_York: one of PostgreSQL’s (pg_timezone_names), in any letter case.',
+      }),
       splitBy: t.arg({ type: BreakdownDimension, required: false, description: 'A dimension to split every bucket by.' }),
       top: t.arg.int({ required: false, defaultValue: 5, description: `With splitBy: how many values to list (1 to ${MAX_TOP}); the rest form “other”.` }),
       countLegs: t.arg.boolean(COUNT_LEGS),
     },
     resolve: async (_root, args, ctx, info) => {
-      const timeZone = validTimeZone(args.timeZone ?? 'UTC');
+      const timeZone = await validTimeZone(ctx.db.sql, args.timeZone ?? 'UTC');
       if (args.to <= args.from) throw new UserInputError('to must be after from.', { argument: 'to' });
       const estimate = Math.ceil((args.to.getTime() - args.from.getTime()) / APPROXIMATE_MS[args.interval]);
       if (estimate > ctx.maxBuckets) {

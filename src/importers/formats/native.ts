@@ -1,4 +1,4 @@
-import { decimal, derivedDuration, integer, party, RecordError, text, time } from '../normalize.js';
+import { currency, decimal, derivedDuration, integer, party, RecordError, text, time } from '../normalize.js';
 import type { Format } from '../record.js';
 
 /** cdrql's own typed CallInput (from the upsertCalls mutation), in the same shape as a vendor record. */
@@ -33,7 +33,7 @@ export const native: Format = {
         direction: r.direction ?? null,
         answered_by: r.answeredBy ?? null,
         price: decimal(price?.amount, 'price.amount'),
-        currency: text(price?.currency)?.toUpperCase() ?? null,
+        currency: currency(price?.currency, 'price.currency'),
         payload: r,
       },
       attempts: [],

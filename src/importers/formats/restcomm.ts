@@ -1,4 +1,4 @@
-import { decimal, derivedDuration, integer, party, RecordError, text, time, vocabulary } from '../normalize.js';
+import { currency, decimal, derivedDuration, integer, party, RecordError, text, time, vocabulary } from '../normalize.js';
 import type { Format } from '../record.js';
 import { ANSWERED_BY, CALL_DIRECTION, CALL_STATUS } from '../vocabulary.js';
 
@@ -51,7 +51,7 @@ export const restcomm: Format = {
         answered_by: vocabulary(answeredBy, ANSWERED_BY, 'UNKNOWN'),
         vendor_answered_by: text(answeredBy),
         price,
-        currency: price === null && text(pick(r, 'price_unit', 'PriceUnit')) === null ? null : text(pick(r, 'price_unit', 'PriceUnit'))?.toUpperCase() ?? null,
+        currency: currency(pick(r, 'price_unit', 'PriceUnit'), 'price_unit'),
         api_version: text(pick(r, 'api_version', 'ApiVersion')),
         payload: r,
       },
