@@ -52,7 +52,7 @@ describe('the Dockerfile', { timeout: PROCESS_TEST_TIMEOUT }, () => {
       const port = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no start:\n${output}`)), 60_000);
         const check = () => {
-          const match = /GraphiQL at http:\/\/[^:]+:(\d+)\//.exec(output);
+          const match = /GraphQL at http:\/\/[^:]+:(\d+)\//.exec(output);
           if (match) {
             clearTimeout(timer);
             resolve(match[1]!);
@@ -71,7 +71,7 @@ describe('the Dockerfile', { timeout: PROCESS_TEST_TIMEOUT }, () => {
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       // Production logs are JSON, one object per line.
       const lines = output.trim().split('\n').map((line) => JSON.parse(line));
-      expect(lines.some((line) => String(line.msg).startsWith('GraphiQL at '))).toBe(true);
+      expect(lines.some((line) => String(line.msg).startsWith('GraphQL at '))).toBe(true);
       const [checker, ...checkArgs] = image.healthcheck;
       expect(checker).toBe('node');
       const health = spawnSync(process.execPath, checkArgs, { env: { ...env, PORT: port }, encoding: 'utf8' });

@@ -17,7 +17,7 @@ const SEED = 21;
 const ACCOUNT = 'acme';
 const PAGES = { defaultSize: 20, maxSize: 100 };
 /** Limits that would refuse generated operations for their size, not their meaning, are lifted. */
-const ENV = { MAX_COST: '100000000', MAX_ALIASES: '1000', MAX_DEPTH: '100', RATE_LIMIT_REQUESTS: '1000000' };
+const ENV = { MAX_COST: '100000000', MAX_ALIASES: '1000', MAX_DEPTH: '100', RATE_LIMIT_REQUESTS: '1000000', RATE_LIMIT_ACCOUNT_REQUESTS: '1000000' };
 const CATEGORIES = ['issue-21', 'fields', 'selections', 'aliases', 'directives', 'filters', 'orderings', 'pagination', 'variables', 'errors'] as const;
 
 interface Mismatch {
