@@ -24,6 +24,33 @@ function comparable(value: unknown): unknown {
   return value;
 }
 
+/** Restcomm's PascalCase for a name of its JSON: `account_sid` is `AccountSid`. */
+const pascal = (name: string) => name.replace(/(^|_)([a-z])/g, (_, _sep: string, letter: string) => letter.toUpperCase());
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function restcommElement(name: string, value: unknown): string {
+  if (value === null || value === undefined) return `<${name}/>`;
+  if (typeof value === 'object') return `<${name}>${Object.entries(value).map(([k, v]) => restcommElement(pascal(k), v)).join('')}</${name}>`;
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+/** A Restcomm JSON document as Restcomm writes it in XML: one `Call`, or a `Calls` page with its paging fields as attributes. */
+function restcommXml(document: Record<string, unknown>): string {
+  if (!Array.isArray(document.calls)) return `<?xml version="1.0" encoding="UTF-8"?>\n<RestcommResponse>${restcommElement('Call', document)}</RestcommResponse>`;
+  const paging = Object.entries(document)
+    .filter(([name]) => name !== 'calls' && name !== 'meta')
+    .map(([name, value]) => ` ${name.replace(/_/g, '')}="${value === null ? '' : escapeXml(String(value))}"`)
+    .join('');
+  return `<RestcommResponse>\n  <Calls${paging}>\n${document.calls.map((call) => `    ${restcommElement('Call', call)}`).join('\n')}\n  </Calls>\n</RestcommResponse>`;
+}
+
+/** Names without case or underscores, values as text: what a JSON and an XML rendering of one record share. */
+function spelledAlike(value: unknown): unknown {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value !== 'object') return String(value);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_/g, '').toLowerCase(), spelledAlike(v)]));
+}
+
 describe('importing the five vendor formats', () => {
   let test: TestApp;
   beforeAll(async () => {
@@ -69,6 +96,24 @@ describe('importing the five vendor formats', () => {
     expect(comparable(await importedRows())).toEqual(comparable(expected.calls));
     const payloads = await test.db.sql.query<{ payload: unknown }>(`SELECT payload FROM calls WHERE account_id = 'imports' ORDER BY id`);
     for (const { payload } of payloads) expect(typeof payload).toBe('object');
+  });
+
+  it.each(files.filter(([format]) => format === 'restcomm'))('%s/%s stores the same rows from Restcomm XML as from its JSON', async (_format, file) => {
+    const json = JSON.parse(fixture(`restcomm/${file}`)) as Record<string, unknown>;
+    const rows = async () =>
+      test.db.sql.query<{ j: Record<string, unknown>; payload: Record<string, unknown> }>(
+        `SELECT to_jsonb(c) - 'id' - 'created_at' - 'updated_at' - 'payload' - 'parent_id' AS j, payload FROM calls c WHERE account_id = 'imports' ORDER BY external_id`,
+      );
+    const fromJson = await run('restcomm', JSON.stringify(json));
+    const jsonRows = await rows();
+    await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+    const fromXml = await run('restcomm', restcommXml(json));
+    const xmlRows = await rows();
+    expect(fromXml).toEqual(fromJson);
+    expect(xmlRows.length).toBeGreaterThan(0);
+    expect(xmlRows.map((row) => row.j)).toEqual(jsonRows.map((row) => row.j));
+    // The payload keeps each rendering's own names: the same values under the same names once spelt alike.
+    expect(xmlRows.map((row) => spelledAlike(row.payload))).toEqual(jsonRows.map((row) => spelledAlike(row.payload)));
   });
 
   it('writes every data column the table has', async () => {

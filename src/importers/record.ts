@@ -19,7 +19,7 @@ export interface Format {
   source: CallSource;
   /** JSON paths of the records inside a list document (`$.calls.*`; see JsonRecordSplitter). */
   recordPaths: string[];
-  /** Whether documents may be XML (CallFire). */
+  /** Whether documents may be XML (CallFire, Restcomm), whose `Call` elements are the records. */
   xml?: boolean;
   normalize(record: Record<string, unknown>, options: NormalizeOptions): NormalizedCall;
 }

@@ -18,7 +18,7 @@ const ImportFormatEnum = builder.enumType('ImportFormat', {
   description: 'The vendor document formats cdrql reads.',
   values: {
     FREECLIMB: { value: 'freeclimb', description: 'FreeClimb call JSON: one call or a list page.' },
-    RESTCOMM: { value: 'restcomm', description: 'Restcomm / Twilio-style calls JSON: one call or a page.' },
+    RESTCOMM: { value: 'restcomm', description: 'Restcomm calls XML (RestcommResponse with a Call or a Calls page) or its Twilio-style JSON: one call or a page.' },
     PBX: { value: 'pbx', description: 'The hosted PBX calls JSON ({ calls, page, per_page, order }).' },
     CALLFIRE: { value: 'callfire', description: 'CallFire call XML (r:Resource, n:CallFinished) or its JSON rendering.' },
     JAMBONZ: { value: 'jambonz', description: 'jambonz calls JSON: one call or an array.' },
@@ -90,7 +90,7 @@ builder.mutationFields((t) => ({
     description: `Imports one vendor document (at most ${MAX_IMPORT_RECORDS} records): the same reader, rules and summary as npm run import (needs the WRITE scope).`,
     args: {
       format: t.arg({ type: ImportFormatEnum, required: true, description: 'Which vendor wrote the document.' }),
-      data: t.arg.string({ required: true, description: 'The document as the vendor wrote it (JSON, or XML for CallFire).' }),
+      data: t.arg.string({ required: true, description: 'The document as the vendor wrote it (JSON, or XML for CallFire and Restcomm).' }),
       dryRun: t.arg.boolean({ required: false, defaultValue: false, description: 'Count what would happen, and keep nothing.' }),
       defaultRegion: t.arg.string({ required: false, description: 'Region of numbers written without a country code, such as US.' }),
     },

@@ -8,11 +8,16 @@ function pick(r: Record<string, unknown>, ...names: string[]): unknown {
   return null;
 }
 
-/** Restcomm / Twilio-style calls JSON: one call, or a page with `calls` and its paging fields. */
+/**
+ * Restcomm calls: its own XML (`<RestcommResponse>` with one `<Call>`, or a `<Calls>` page whose
+ * paging attributes are not records; PascalCase elements), or the Twilio-style JSON it answers
+ * with `.json` (snake_case): one call, or a page with `calls` and its paging fields.
+ */
 export const restcomm: Format = {
   name: 'restcomm',
   source: 'RESTCOMM',
   recordPaths: ['$.calls.*', '$.Calls.*'],
+  xml: true,
   normalize(r, options) {
     const externalId = text(pick(r, 'sid', 'Sid'));
     if (!externalId) throw new RecordError('sid is missing');
