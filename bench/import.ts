@@ -113,7 +113,7 @@ async function child(format: FormatName, path: string): Promise<void> {
   const floorSeconds = await databaseFloor(account, dirname(path));
   await db.sql.query('DELETE FROM accounts WHERE id = $1', [account]);
   await db.close();
-  const records = summary.inserted + summary.updated + summary.unchanged + summary.rejected;
+  const records = summary.inserted + summary.updated + summary.unchanged + summary.stale + summary.rejected;
   process.stdout.write(JSON.stringify({ records, inserted: summary.inserted, rejected: summary.rejected, seconds, peakRssMb, floorSeconds }));
 }
 

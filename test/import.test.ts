@@ -92,7 +92,7 @@ describe('importing the five vendor formats', () => {
     const data = fixture(`${format}/${file}`);
     const summary = await run(format as FormatName, data);
     const expected = EXPECTED[`${format}/${file}`]!;
-    expect(summary).toEqual({ ...expected.summary, problems: [] });
+    expect(summary).toEqual({ stale: 0, ...expected.summary, problems: [] });
     expect(comparable(await importedRows())).toEqual(comparable(expected.calls));
     const payloads = await test.db.sql.query<{ payload: unknown }>(`SELECT payload FROM calls WHERE account_id = 'imports' ORDER BY id`);
     for (const { payload } of payloads) expect(typeof payload).toBe('object');
@@ -144,6 +144,54 @@ describe('importing the five vendor formats', () => {
     );
     expect(after).toMatchObject({ id: before!.id, revision: 2, status: 'COMPLETED', vendor_revision: 2 });
     expect(new Date(after!.updated_at).getTime()).toBeGreaterThan(new Date(before!.updated_at).getTime());
+  });
+
+  it('keeps the newer version when an older one comes after it, and counts the older one stale', async () => {
+    await run('freeclimb', fixture('freeclimb/derived-05-list-same-call-revision2-completed.json'));
+    expect(await run('freeclimb', fixture('freeclimb/02-ruby-sdk-list-calls-page.json'))).toMatchObject({ inserted: 0, updated: 0, unchanged: 0, stale: 1 });
+    const [row] = await test.db.sql.query(`SELECT revision, status, vendor_revision FROM calls WHERE account_id = 'imports'`);
+    expect(row).toEqual({ revision: 1, status: 'COMPLETED', vendor_revision: 2 });
+  });
+
+  it('ends with the same rows whatever order a history of versions is imported in', async () => {
+    const freeclimb = (revision: number, status: string) => ({ callId: 'CA-h', revision, status, from: '+12093231234', to: '+12098900611', dateUpdated: 'Thu, 13 Oct 2019 17:51:56 GMT', duration: revision * 10 });
+    const restcomm = (minute: number, status: string) => ({ sid: 'CA-h', status, date_updated: `Fri, 18 Oct 2019 17:0${minute}:00 +0000`, duration: String(minute) });
+    const callfire = (minute: number, results: string[]) => ({
+      '@id': '77',
+      State: 'FINISHED',
+      FinalResult: results.at(-1),
+      Modified: `2024-01-01T10:0${minute}:00Z`,
+      CallRecord: results.map((result, i) => ({ '@id': String(100 + i), Result: result, OriginateTime: `2024-01-01T09:0${i}:00Z` })),
+    });
+    const jambonz = (status: string) => ({ call_sid: 'h', call_status: status, direction: 'inbound' });
+    const histories: Array<[FormatName, unknown[]]> = [
+      ['freeclimb', [freeclimb(1, 'queued'), freeclimb(2, 'inProgress'), freeclimb(3, 'completed')]],
+      ['restcomm', [restcomm(1, 'completed'), restcomm(2, 'ringing'), restcomm(3, 'completed')]],
+      ['callfire', [callfire(1, ['BUSY']), callfire(2, ['BUSY', 'NO_ANS']), callfire(3, ['BUSY', 'NO_ANS', 'LA'])]],
+      ['jambonz', [jambonz('trying'), jambonz('early-media'), jambonz('in-progress'), jambonz('completed')]],
+    ];
+    const orders = <T,>(items: T[]): T[][] => (items.length <= 1 ? [items] : items.flatMap((item, i) => orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest])));
+    const state = async () =>
+      test.db.sql.query(
+        `SELECT to_jsonb(c) - 'id' - 'revision' - 'created_at' - 'updated_at' AS call,
+                (SELECT jsonb_agg(to_jsonb(r) - 'id' - 'call_id' ORDER BY attempt) FROM call_records r WHERE r.call_id = c.id) AS attempts
+           FROM calls c WHERE account_id = 'imports' ORDER BY external_id`,
+      );
+    for (const [format, versions] of histories) {
+      await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+      await run(format, JSON.stringify(versions.at(-1)));
+      const expected = await state();
+      for (const order of orders(versions)) {
+        // Each version a file of its own, then all of them in one file (one batch, in rounds).
+        await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+        for (const version of order) await run(format, JSON.stringify(version));
+        expect(await state(), `${format} ${JSON.stringify(order)}`).toEqual(expected);
+        await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+        const summary = await run(format, JSON.stringify(order));
+        expect(await state()).toEqual(expected);
+        expect(summary.inserted + summary.updated + summary.stale + summary.unchanged).toBe(versions.length);
+      }
+    }
   });
 
   it('links a leg to a parent that arrives in a later batch or file', async () => {
@@ -296,6 +344,7 @@ describe('importing the five vendor formats', () => {
       inserted: 2,
       updated: 0,
       unchanged: 0,
+      stale: 0,
       rejected: 3,
       problems: [
         { position: 2, externalId: 'CA-bad-time', message: 'start_time is not a time cdrql can read: "yesterday afternoon"' },
@@ -368,7 +417,7 @@ describe('GraphQL ingest', () => {
     const found = await test.gql(`{ callByExternalId(source: JAMBONZ, externalId: "a4941f23-66b8-4b52-b495-94192adee7ec") { fromNumber status duration } }`);
     expect(found.data!.callByExternalId).toEqual({ fromNumber: '+84899199628', status: 'COMPLETED', duration: 5 });
     const audit = await test.db.sql.query<{ api_key_id: string; details: Record<string, unknown> }>(`SELECT api_key_id, details FROM audit_events WHERE action = 'calls.import'`);
-    expect(audit).toEqual([{ api_key_id: test.key.split('_')[1], details: { format: 'jambonz', inserted: 4, updated: 0, unchanged: 0, rejected: 0 } }]);
+    expect(audit).toEqual([{ api_key_id: test.key.split('_')[1], details: { format: 'jambonz', inserted: 4, updated: 0, unchanged: 0, stale: 0, rejected: 0 } }]);
   });
 
   it('takes native CallInputs with the same summary and per-record problems', async () => {
@@ -433,15 +482,15 @@ describe('npm run import', { timeout: PROCESS_TEST_TIMEOUT }, () => {
 
     const first = runCli('import', ['--format', 'pbx', '--account', 'tenant', '--create-account', file], env);
     expect(await first.exited).toBe(0);
-    expect(first.output()).toContain('inserted 5000, updated 0, unchanged 0, rejected 0');
+    expect(first.output()).toContain('inserted 5000, updated 0, unchanged 0, stale 0, rejected 0');
     const again = runCli('import', ['--format', 'pbx', '--account', 'tenant', file], env);
     expect(await again.exited).toBe(0);
-    expect(again.output()).toContain('inserted 0, updated 0, unchanged 5000, rejected 0');
+    expect(again.output()).toContain('inserted 0, updated 0, unchanged 5000, stale 0, rejected 0');
 
     writeFileSync(file, JSON.stringify({ calls: [{ call_uuid: 'late', result: 'busy', init_time_gmt: 'teatime' }, calls[0]] }));
     const dry = runCli('import', ['--format', 'pbx', '--account', 'tenant', '--dry-run', file], env);
     expect(await dry.exited).toBe(1);
-    expect(dry.output()).toContain('inserted 0, updated 0, unchanged 1, rejected 1 (dry run: nothing was written)');
+    expect(dry.output()).toContain('inserted 0, updated 0, unchanged 1, stale 0, rejected 1 (dry run: nothing was written)');
     expect(dry.output()).toContain('rejected record 1 (late): init_time_gmt is not a time cdrql can read: "teatime"');
 
     const usage = runCli('import', ['--format', 'fax', '--account', 'tenant', file], env);

@@ -86,7 +86,7 @@ runCli(async () => {
     await db.close();
   }
   const dry = values['dry-run'] ? ' (dry run: nothing was written)' : '';
-  process.stdout.write(`inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}${dry}\n`);
+  process.stdout.write(`inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}, stale ${summary.stale}, rejected ${summary.rejected}${dry}\n`);
   for (const problem of summary.problems) {
     process.stdout.write(`rejected record ${problem.position}${problem.externalId ? ` (${problem.externalId})` : ''}: ${problem.message}\n`);
   }

@@ -25,6 +25,8 @@ export interface ImportSummary {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Records older than the version of the call already stored: they changed nothing. */
+  stale: number;
   rejected: number;
   problems: Problem[];
 }
@@ -42,6 +44,8 @@ export interface ImportOptions extends NormalizeOptions {
   maxRecords?: number;
   onProgress?(summary: ImportSummary, records: number): void;
 }
+
+export const emptySummary = (): ImportSummary => ({ inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0, problems: [] });
 
 /**
  * Records per transaction: each batch costs a few round trips and a commit whatever its size, and
@@ -71,7 +75,7 @@ export async function importCalls(sql: SqlDriver, input: AsyncIterable<string | 
 /** The import proper; `keep` is false in a dry run, whose caller rolls back what it wrote. */
 async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>, options: ImportOptions, keep: boolean): Promise<ImportSummary> {
   const format = FORMATS[options.format];
-  const summary: ImportSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
+  const summary = emptySummary();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let records = 0;
   const reject = (position: number, externalId: string | null, message: string) => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { recordAudit } from '../../auth/audit.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { native } from '../../importers/formats/native.js';
-import { importCalls, type FormatName, type ImportSummary } from '../../importers/import.js';
+import { emptySummary, importCalls, type FormatName, type ImportSummary } from '../../importers/import.js';
 import { RecordError } from '../../importers/normalize.js';
 import { InputError } from '../../importers/read.js';
 import { linkLegs, staged, writeBatch } from '../../importers/writer.js';
@@ -35,11 +35,12 @@ const ImportProblem = builder.objectRef<ImportSummary['problems'][number]>('Impo
 });
 
 const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: boolean }>('ImportSummary').implement({
-  description: 'What an import did: every record is inserted, updated, unchanged or rejected.',
+  description: 'What an import did: every record is inserted, updated, unchanged, stale or rejected.',
   fields: (t) => ({
     inserted: t.exposeInt('inserted', { description: 'Calls that were new.' }),
     updated: t.exposeInt('updated', { description: 'Calls that existed and changed: their revision went up by one.' }),
     unchanged: t.exposeInt('unchanged', { description: 'Calls that existed exactly as imported.' }),
+    stale: t.exposeInt('stale', { description: 'Records older than the version of the call already stored (an earlier revision, update time or stage): they changed nothing.' }),
     rejected: t.exposeInt('rejected', { description: 'Records that were not imported; see problems.' }),
     problems: t.expose('problems', { type: [ImportProblem], description: 'One entry per rejected record, in input order.' }),
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was kept.' }),
@@ -122,7 +123,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       if (args.calls.length > MAX_IMPORT_RECORDS) throw new UserInputError(`calls: at most ${MAX_IMPORT_RECORDS} per request; got ${args.calls.length}.`);
-      const summary: ImportSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
+      const summary = emptySummary();
       const items = args.calls.flatMap((call, index) => {
         try {
           return [staged(index + 1, native.normalize({ ...call }, { defaultRegion: regionOf(args.defaultRegion) }))];
