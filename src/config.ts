@@ -71,6 +71,11 @@ const environmentSchema = z.object({
    * implementation, for every operation (it runs those graphql-jit gets wrong either way). @default true
    */
   GRAPHQL_JIT: booleanFromEnv.default(true),
+  /**
+   * The longest record an import takes, in characters of its JSON or XML text (bytes, for ASCII
+   * text); longer ones are rejected, and one call alone that is longer is refused. @default 1048576
+   */
+  IMPORT_MAX_RECORD_SIZE: z.coerce.number().int().min(1024).default(1_048_576),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -104,6 +109,7 @@ export interface Config {
   production: boolean;
   sqlResponses: boolean;
   graphqlJit: boolean;
+  importer: { maxRecordCharacters: number };
 }
 
 /** Reads the environment once; every failure is reported together. */
@@ -136,5 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: e.NODE_ENV === 'production',
     sqlResponses: e.SQL_RESPONSES,
     graphqlJit: e.GRAPHQL_JIT,
+    importer: { maxRecordCharacters: e.IMPORT_MAX_RECORD_SIZE },
   };
 }

@@ -7,6 +7,7 @@ import { createApiKey } from '../src/auth/api-keys.js';
 import { FORMATS, importCalls, type FormatName } from '../src/importers/import.js';
 import { statisticsKeeper } from '../src/importers/statistics.js';
 import { CALL_DATA_COLUMNS } from '../src/importers/writer.js';
+import type { SqlDriver, SqlExecutor } from '../src/db/sql-driver.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { PROCESS_TEST_TIMEOUT, runCli } from './helpers/process.js';
 
@@ -92,7 +93,7 @@ describe('importing the five vendor formats', () => {
     const data = fixture(`${format}/${file}`);
     const summary = await run(format as FormatName, data);
     const expected = EXPECTED[`${format}/${file}`]!;
-    expect(summary).toEqual({ stale: 0, ...expected.summary, problems: [] });
+    expect(summary).toEqual({ stale: 0, fault: null, hint: null, ...expected.summary, problems: [] });
     expect(comparable(await importedRows())).toEqual(comparable(expected.calls));
     const payloads = await test.db.sql.query<{ payload: unknown }>(`SELECT payload FROM calls WHERE account_id = 'imports' ORDER BY id`);
     for (const { payload } of payloads) expect(typeof payload).toBe('object');
@@ -345,6 +346,8 @@ describe('importing the five vendor formats', () => {
       updated: 0,
       unchanged: 0,
       stale: 0,
+      fault: null,
+      hint: null,
       rejected: 3,
       problems: [
         { position: 2, externalId: 'CA-bad-time', message: 'start_time is not a time cdrql can read: "yesterday afternoon"' },
@@ -379,25 +382,74 @@ describe('importing the five vendor formats', () => {
     expect((await counts()).estimated).toBe(before.rows);
   });
 
-  it('writes and links every batch read before the input broke, then reports where it broke', async () => {
+  it('writes and links every record read before the input broke, then reports where it broke', async () => {
     const call = (callId: string, parentCallId: string | null = null) =>
       JSON.stringify({ callId, parentCallId, from: '+12093231234', to: '+12098900611', status: 'completed', startTime: 'Thu, 13 Oct 2019 17:51:56 GMT' });
-    // Six whole records in three batches of two (the last leg names the first call), then a cut.
-    const text = `{"calls": [${['P', 'A', 'B', 'C', 'D'].map((id) => call(id)).join(',')},${call('L', 'P')},{"callId": "cut`;
-    // One chunk: the input breaks while the last batches are still being written.
-    await expect(importCalls(test.db.sql, Readable.from([text]), { format: 'freeclimb', accountId: 'imports', batchSize: 2, lanes: 2 })).rejects.toThrow(
-      /not valid JSON after record 6/,
-    );
-    const rows = await test.db.sql.query<{ external_id: string; parent: string | null }>(
-      `SELECT c.external_id, p.external_id AS parent FROM calls c LEFT JOIN calls p ON p.id = c.parent_id
-        WHERE c.account_id = 'imports' ORDER BY c.external_id`,
-    );
-    expect(rows).toEqual(['A', 'B', 'C', 'D', 'L', 'P'].map((id) => ({ external_id: id, parent: id === 'L' ? 'P' : null })));
+    // Seven whole records, batches of two (the last leg names the first call), then a cut.
+    const text = `{"calls": [\n${['P', 'A', 'B', 'C', 'D', 'E'].map((id) => call(id)).join(',\n')},\n${call('L', 'P')},\n{"callId": "cut`;
+    for (const chunks of [[text], text.match(/[^]{1,50}/g)!]) {
+      await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+      const summary = await importCalls(test.db.sql, Readable.from(chunks), { format: 'freeclimb', accountId: 'imports', batchSize: 2, lanes: 2 });
+      expect(summary).toMatchObject({ inserted: 7, rejected: 0 });
+      expect(summary.fault).toBe('the input is not valid JSON after record 7: the document ends early (line 9, column 16)');
+      const rows = await test.db.sql.query<{ external_id: string; parent: string | null }>(
+        `SELECT c.external_id, p.external_id AS parent FROM calls c LEFT JOIN calls p ON p.id = c.parent_id
+          WHERE c.account_id = 'imports' ORDER BY c.external_id`,
+      );
+      expect(rows).toEqual(['A', 'B', 'C', 'D', 'E', 'L', 'P'].map((id) => ({ external_id: id, parent: id === 'L' ? 'P' : null })));
+    }
   });
 
   it('reports an input that is not JSON with where it broke', async () => {
-    await expect(run('pbx', '{"calls": [{"call_uuid": "x", "result": "busy"}, {"call_uuid": ')).rejects.toThrow(/the input is not valid JSON after record 1/);
-    await expect(run('pbx', '<calls/>')).rejects.toThrow('pbx input is JSON; this looks like XML');
+    expect((await run('pbx', '{"calls": [{"call_uuid": "x", "result": "busy"}, {"call_uuid": ')).fault).toMatch(/^the input is not valid JSON after record 1: the document ends early \(line 1, column 64\)$/);
+    expect((await run('pbx', '<calls/>')).fault).toBe('pbx input is JSON; this looks like XML');
+    expect((await run('pbx', '\uFEFF{"calls": [{"call_uuid": "bom", "result": "busy"}]}'))).toMatchObject({ inserted: 1, fault: null });
+  });
+
+  it('rejects a record over the size limit with its place, and writes the others', async () => {
+    const big = JSON.stringify({ call_uuid: 'big', result: 'busy', note: 'x'.repeat(5000) });
+    const summary = await importCalls(test.db.sql, Readable.from([`{"calls": [{"call_uuid": "a", "result": "busy"},\n${big}, {"call_uuid": "b", "result": "busy"}]}`]), {
+      format: 'pbx',
+      accountId: 'imports',
+      maxRecordCharacters: 2000,
+    });
+    expect(summary).toMatchObject({ inserted: 2, rejected: 1, fault: null });
+    expect(summary.problems).toEqual([{ position: 2, externalId: null, message: `the record is ${big.length} characters long, over the limit of 2000 (line 2, column 1)` }]);
+  });
+
+  it('says which format the records look like when every one lacks the id field', async () => {
+    const summary = await run('restcomm', fixture('freeclimb/02-ruby-sdk-list-calls-page.json'));
+    expect(summary).toMatchObject({ inserted: 0, rejected: 1, hint: "every record lacks restcomm's sid: they look like freeclimb records (--format freeclimb)" });
+    expect((await run('pbx', JSON.stringify([{ nothing: 1 }]))).hint).toBe("every record lacks pbx's call_uuid: they do not look like pbx records");
+    expect((await run('pbx', JSON.stringify([{ nothing: 1 }, { call_uuid: 'u', result: 'busy' }]))).hint).toBe(null);
+  });
+
+  it('writes the audit event in the transaction of the import’s last write', async () => {
+    // Each transaction numbered, each statement with the number of its transaction (0: none).
+    const log: Array<[number, string]> = [];
+    let transactions = 0;
+    const logged = (executor: SqlExecutor, tx: number): SqlExecutor => ({
+      query: (text, params) => (log.push([tx, text]), executor.query(text, params)),
+      exec: (script) => (log.push([tx, script]), executor.exec(script)),
+      copyFrom: (target, chunks) => (log.push([tx, `COPY ${target}`]), executor.copyFrom(target, chunks)),
+    });
+    const sql: SqlDriver = {
+      ...test.db.sql,
+      ...logged(test.db.sql, 0),
+      transaction: (work) => {
+        const n = ++transactions;
+        return test.db.sql.transaction((tx) => work(logged(tx, n)));
+      },
+    };
+    const calls = Array.from({ length: 7 }, (_, i) => ({ call_uuid: `audit-${i}`, result: 'busy' }));
+    const summary = await importCalls(sql, Readable.from([JSON.stringify({ calls })]), { format: 'pbx', accountId: 'imports', batchSize: 3, actor: 'cli' });
+    expect(summary).toMatchObject({ inserted: 7 });
+    const audit = log.find(([, text]) => text.includes('INSERT INTO audit_events'));
+    const writes = log.filter(([, text]) => /^COPY calls|INSERT INTO calls|UPDATE calls/.test(text.trim()));
+    expect(audit?.[0]).toBe(writes.at(-1)![0]);
+    expect(audit?.[0]).toBe(transactions);
+    const [event] = await test.db.sql.query(`SELECT actor, api_key_id, details FROM audit_events WHERE action = 'calls.import' AND account_id = 'imports'`);
+    expect(event).toEqual({ actor: 'cli', api_key_id: null, details: { format: 'pbx', inserted: 7, updated: 0, unchanged: 0, stale: 0, rejected: 0 } });
   });
 });
 
@@ -492,6 +544,12 @@ describe('npm run import', { timeout: PROCESS_TEST_TIMEOUT }, () => {
     expect(await dry.exited).toBe(1);
     expect(dry.output()).toContain('inserted 0, updated 0, unchanged 1, stale 0, rejected 1 (dry run: nothing was written)');
     expect(dry.output()).toContain('rejected record 1 (late): init_time_gmt is not a time cdrql can read: "teatime"');
+
+    // A file cut inside its last record: every whole record is written, the summary is printed, then the fault.
+    writeFileSync(file, JSON.stringify({ calls: calls.slice(0, 7) }).slice(0, -30));
+    const cut = runCli('import', ['--format', 'pbx', '--account', 'cut', '--create-account', '--batch-size', '3', file], env);
+    expect(await cut.exited).toBe(1);
+    expect(cut.output()).toMatch(/inserted 6, updated 0, unchanged 0, stale 0, rejected 0\nerror: .*pbx\.json: the input is not valid JSON after record 6: the document ends early \(line 1, column \d+\); the records before it are counted above/);
 
     const usage = runCli('import', ['--format', 'fax', '--account', 'tenant', file], env);
     expect(await usage.exited).toBe(1);

@@ -289,7 +289,12 @@ export async function linkLegs(sql: SqlExecutor, accountId: string, items: Batch
   );
 }
 
-async function writeItems(tx: SqlExecutor, accountId: string, items: BatchItem[]): Promise<Map<number, Outcome>> {
+/**
+ * Writes staged calls in the transaction `tx`, each whole with its attempts and recordings; an
+ * older version of a stored call is left alone (stale). Legs are linked by linkLegs. For a
+ * caller that owns the transaction (the last batch of an import, a webhook's single call).
+ */
+export async function writeCalls(tx: SqlExecutor, accountId: string, items: BatchItem[]): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
   for (const [n, round] of rounds(items).entries()) {
     // Later rounds repeat vendor ids of the first: they are updates.
@@ -317,5 +322,5 @@ async function writeItems(tx: SqlExecutor, accountId: string, items: BatchItem[]
  * back, so its counts are exact.
  */
 export async function writeBatch(sql: SqlSession, accountId: string, items: BatchItem[], dryRun: boolean): Promise<Map<number, Outcome>> {
-  return dryRun ? rolledBack(sql, (tx) => writeItems(tx, accountId, items)) : sql.transaction((tx) => writeItems(tx, accountId, items));
+  return dryRun ? rolledBack(sql, (tx) => writeCalls(tx, accountId, items)) : sql.transaction((tx) => writeCalls(tx, accountId, items));
 }

@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
-import { recordAudit } from '../../auth/audit.js';
+import { recordAuditIn } from '../../auth/audit.js';
+import { rolledBack, type SqlExecutor } from '../../db/sql-driver.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { native } from '../../importers/formats/native.js';
 import { emptySummary, importCalls, type FormatName, type ImportSummary } from '../../importers/import.js';
 import { RecordError } from '../../importers/normalize.js';
 import { InputError } from '../../importers/read.js';
-import { linkLegs, staged, writeBatch } from '../../importers/writer.js';
+import { linkLegs, staged, writeCalls, type BatchItem } from '../../importers/writer.js';
 import { UserInputError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -43,6 +44,7 @@ const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: boolean }>(
     stale: t.exposeInt('stale', { description: 'Records older than the version of the call already stored (an earlier revision, update time or stage): they changed nothing.' }),
     rejected: t.exposeInt('rejected', { description: 'Records that were not imported; see problems.' }),
     problems: t.expose('problems', { type: [ImportProblem], description: 'One entry per rejected record, in input order.' }),
+    hint: t.exposeString('hint', { nullable: true, description: 'When every record was rejected for want of its id field: which format the records look like.' }),
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was kept.' }),
   }),
 });
@@ -76,12 +78,25 @@ const CallInput = builder.inputType('CallInput', {
 
 const regionOf = (region: string | null | undefined) => (region ? (region.toUpperCase() as CountryCode) : undefined);
 
-async function audited(ctx: Context, format: string, summary: ImportSummary, dryRun: boolean) {
-  if (!dryRun && summary.inserted + summary.updated > 0) {
-    const { problems: _problems, ...counts } = summary;
-    await recordAudit(ctx.db.prisma, { accountId: ctx.accountId, actor: { apiKeyId: ctx.credentials.keyId }, action: 'calls.import', details: { format, ...counts } });
-  }
-  return { ...summary, dryRun };
+/**
+ * Writes native calls in one transaction with their legs' links and the audit event (when they
+ * changed anything); a dry run rolls it back.
+ */
+async function writeNative(ctx: Context, summary: ImportSummary, items: BatchItem[], dryRun: boolean): Promise<ImportSummary> {
+  if (items.length === 0) return summary;
+  const work = async (tx: SqlExecutor) => {
+    const counted = { ...summary };
+    for (const outcome of (await writeCalls(tx, ctx.accountId, items)).values()) counted[outcome] += 1;
+    if (dryRun) return counted;
+    await linkLegs(tx, ctx.accountId, items);
+    const { inserted, updated, unchanged, stale, rejected } = counted;
+    if (inserted + updated > 0) {
+      const details = { format: 'native', inserted, updated, unchanged, stale, rejected };
+      await recordAuditIn(tx, { accountId: ctx.accountId, actor: { apiKeyId: ctx.credentials.keyId }, action: 'calls.import', details });
+    }
+    return counted;
+  };
+  return dryRun ? rolledBack(ctx.db.sql, work) : ctx.db.sql.transaction(work);
 }
 
 builder.mutationFields((t) => ({
@@ -104,8 +119,10 @@ builder.mutationFields((t) => ({
           defaultRegion: regionOf(args.defaultRegion),
           batchSize: MAX_IMPORT_RECORDS + 1,
           maxRecords: MAX_IMPORT_RECORDS,
+          onFault: 'refuse',
+          actor: { apiKeyId: ctx.credentials.keyId },
         });
-        return await audited(ctx, args.format, summary, args.dryRun ?? false);
+        return { ...summary, dryRun: args.dryRun ?? false };
       } catch (error) {
         if (error instanceof InputError || error instanceof RecordError) throw new UserInputError(`data: ${error.message}`, { argument: 'data' });
         throw error;
@@ -133,11 +150,7 @@ builder.mutationFields((t) => ({
           return [];
         }
       });
-      if (items.length > 0) {
-        for (const outcome of (await writeBatch(ctx.db.sql, ctx.accountId, items, args.dryRun ?? false)).values()) summary[outcome] += 1;
-        if (!args.dryRun) await linkLegs(ctx.db.sql, ctx.accountId, items);
-      }
-      return audited(ctx, 'native', summary, args.dryRun ?? false);
+      return { ...(await writeNative(ctx, summary, items, args.dryRun ?? false)), dryRun: args.dryRun ?? false };
     },
   }),
 }));

@@ -18,8 +18,10 @@ export const restcomm: Format = {
   source: 'RESTCOMM',
   recordPaths: ['$.calls.*', '$.Calls.*'],
   xml: true,
+  idField: 'sid',
+  externalIdOf: (r) => text(pick(r, 'sid', 'Sid')),
   normalize(r, options) {
-    const externalId = text(pick(r, 'sid', 'Sid'));
+    const externalId = restcomm.externalIdOf(r);
     if (!externalId) throw new RecordError('sid is missing');
     const from = party(pick(r, 'from', 'From'), options);
     const to = party(pick(r, 'to', 'To'), options);
