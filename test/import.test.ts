@@ -117,6 +117,12 @@ describe('importing the five vendor formats', () => {
     expect(xmlRows.map((row) => spelledAlike(row.payload))).toEqual(jsonRows.map((row) => spelledAlike(row.payload)));
   });
 
+  it('keeps the fields of a CallFire notification’s envelope in the stored payload', async () => {
+    await run('callfire', fixture('callfire/05-php-sdk-callfinished-notification-inbound.xml'));
+    const [row] = await test.db.sql.query<{ payload: Record<string, unknown> }>(`SELECT payload FROM calls WHERE account_id = 'imports'`);
+    expect(row!.payload).toMatchObject({ SubscriptionId: '1234', '@id': '1234', State: 'FINISHED' });
+  });
+
   it('writes every data column the table has', async () => {
     const columns = await test.db.sql.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'calls'

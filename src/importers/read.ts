@@ -65,12 +65,15 @@ function renderXml(node: XmlNode): unknown {
 /**
  * Vendor XML: every `Call` element is a record, wherever it sits (CallFire's `r:Resource`,
  * `r:ResourceList`, `n:CallFinished`; Restcomm's `RestcommResponse` with one `Call` or a `Calls`
- * page, whose paging attributes are not records). A record longer than the limit is scanned to
- * its end without keeping its elements.
+ * page, whose paging attributes are not records). Text-only elements beside a record in its
+ * envelope (a notification's `SubscriptionId`) are kept in the record, before its own fields. A
+ * record longer than the limit is scanned to its end without keeping its elements.
  */
 function xmlParser(sink: Sink, maxRecord: number): StreamingParser {
   const parser = new SaxesParser();
   const stack: XmlNode[] = [];
+  /** The elements around the records, with the text-only children each has had so far. */
+  const outer: Array<{ name: string; text: string; leaf: boolean; fields: Record<string, string | null> }> = [];
   let record: { start: number; place: Place; tooLarge: boolean } | undefined;
   const local = (name: string) => name.slice(name.indexOf(':') + 1);
   const overLimit = () => {
@@ -83,24 +86,36 @@ function xmlParser(sink: Sink, maxRecord: number): StreamingParser {
     return record?.tooLarge ?? false;
   };
   parser.on('opentag', (tag: SaxesTagPlain) => {
-    if (stack.length === 0 && local(tag.name) === 'Call') {
+    if (stack.length === 0) {
+      const parent = outer.at(-1);
+      if (parent) parent.leaf = false;
+      if (local(tag.name) !== 'Call') return void outer.push({ name: local(tag.name), text: '', leaf: true, fields: {} });
       // The tag has been read whole: the record starts a tag's length before the parser.
       const start = parser.position - tag.name.length - 2;
       record = { start, place: { line: parser.line, column: Math.max(1, parser.column - tag.name.length - 1) }, tooLarge: false };
-    } else if (stack.length === 0 || overLimit()) return;
+    } else if (overLimit()) return;
     stack.push({ name: local(tag.name), attributes: tag.attributes as Record<string, string>, children: [], text: '' });
   });
   parser.on('text', (text) => {
-    if (stack.length > 0 && !overLimit()) stack[stack.length - 1]!.text += text;
+    if (stack.length > 0) {
+      if (!overLimit()) stack[stack.length - 1]!.text += text;
+    } else if (outer.length > 0) outer[outer.length - 1]!.text += text;
   });
   parser.on('closetag', () => {
-    if (stack.length === 0) return;
+    if (stack.length === 0) {
+      // A text-only element beside the records (CallFire's n:SubscriptionId) belongs to them.
+      const node = outer.pop();
+      if (node?.leaf && outer.length > 0) outer[outer.length - 1]!.fields[node.name] = node.text.trim() === '' ? null : node.text.trim();
+      return;
+    }
     if (overLimit() && stack.length > 1) return;
     const node = stack.pop()!;
     if (stack.length > 0) return void stack[stack.length - 1]!.children.push([node.name, renderXml(node)]);
     const { start, place, tooLarge } = record!;
     record = undefined;
-    sink(tooLarge ? { tooLarge: { characters: parser.position - start, place } } : { value: renderXml(node), text: '' });
+    const envelope = outer.at(-1)?.fields ?? {};
+    const value = renderXml(node);
+    sink(tooLarge ? { tooLarge: { characters: parser.position - start, place } } : { value: { ...envelope, ...(value as object) }, text: '' });
   });
   parser.on('error', (error) => {
     throw new TextFault(error.message.replace(/^\d+:\d+: /, ''), { line: parser.line, column: parser.column });
