@@ -1,6 +1,6 @@
 import type { FormatName } from '../../importers/import.js';
 import { createRandom, type Random } from './random.js';
-import { vendorProfiles, type GeneratedCall, type VendorProfile } from './vendors.js';
+import { vendorProfiles, type GeneratedCall } from './vendors.js';
 
 export interface SeedAccount {
   id: string;
@@ -58,7 +58,8 @@ function randomStart(random: Random, until: Date, days: number): Date {
  */
 export function* generateSeed(options: GeneratorOptions, batchSize = 2000): Generator<SeedRecord[]> {
   const random = createRandom(options.seed);
-  const perVendorIndex = new Map<VendorProfile, number>();
+  // Counted per account and vendor: every account walks every vendor's vocabulary.
+  const perVendorIndex = new Map<string, number>();
   let batch: SeedRecord[] = [];
   let made = 0;
   let parentNumber = 0;
@@ -69,8 +70,9 @@ export function* generateSeed(options: GeneratorOptions, batchSize = 2000): Gene
     // Skewed by the round of accounts, so that each account sees every vendor whatever their counts.
     const profile = vendorProfiles[(parentNumber + Math.floor(parentNumber / accounts)) % vendorProfiles.length]!;
     parentNumber += 1;
-    const index = perVendorIndex.get(profile) ?? 0;
-    perVendorIndex.set(profile, index + 1);
+    const key = `${account.id}:${profile.format}`;
+    const index = perVendorIndex.get(key) ?? 0;
+    perVendorIndex.set(key, index + 1);
     const legCount = profile.legs && index % 5 === 1 ? Math.min(options.calls - made - 1, 1 + (index % 3)) : 0;
 
     const start = randomStart(random, options.until, options.days);

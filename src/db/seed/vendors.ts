@@ -171,7 +171,7 @@ const RESTCOMM_STATUSES: readonly StatusEntry[] = [
 ];
 const RESTCOMM_ANSWERED_BY = ['human', 'machine_start', 'machine_end_beep', 'fax', 'unknown'] as const;
 const CLIENT_NAMES = ['alice', 'bob', 'carol', 'dave'];
-const CALLER_NAMES = ['ALICE SMITH', 'WIRELESS CALLER', 'ACME CORP', 'J DOE'];
+const CALLER_NAMES = ['ALICE SMITH', 'WIRELESS CALLER', 'ACME CORP', 'J DOE', null];
 
 const restcomm: VendorProfile = {
   format: 'restcomm',
@@ -188,7 +188,8 @@ const restcomm: VendorProfile = {
     const answeredBy = t.answer && !inbound ? walk(random, index, RESTCOMM_ANSWERED_BY) : null;
     const price = t.talk === null ? null : (-0.0085 * Math.ceil(t.talk / 60)).toFixed(5);
     const forwardedFrom = inbound && random.chance(0.1) ? phoneNumber(random) : null;
-    const callerName = inbound && random.chance(0.3) ? random.pick(CALLER_NAMES) : null;
+    // The first inbound call walks the names (index 0 is inbound); later ones have one 40% of the time.
+    const callerName = inbound ? walkOrPick(random, index, CALLER_NAMES, (name) => (name === null ? 6 : 1)) : null;
     return {
       externalId: sid,
       record: {
@@ -292,9 +293,9 @@ const pbx: VendorProfile = {
 
 /** [State, FinalResult (FINISHED only), weight]. */
 const CALLFIRE_OUTCOMES = [
-  ['FINISHED', 'LA', 50],
   ['FINISHED', 'AM', 15],
   ['FINISHED', 'BUSY', 8],
+  ['FINISHED', 'LA', 50],
   ['FINISHED', 'NO_ANS', 15],
   ['FINISHED', 'XFER', 2],
   ['FINISHED', 'XFER_LEG', 1],
@@ -329,15 +330,16 @@ const callfireId = (serial: number, offset: number) => 224205636001 + serial * 1
 const callfireTime = (date: Date | null) => (date ? date.toISOString().replace('.000Z', 'Z') : null);
 
 /** One attempt (`CallRecord`) as CallFire writes it, and when it ended. */
-function callfireAttempt(random: Random, ids: { attempt: number; recording: number }, start: Date, result: string, recordable: boolean) {
+function callfireAttempt(random: Random, ids: { attempt: number; recording: number }, start: Date, result: string, recordable: boolean, walking: boolean) {
   const answered = ANSWERED_RESULTS.has(result);
   const t = timeline(random, start, answered ? 'answered' : 'unanswered');
+  // While the outcomes are walked, every answered call shows IVR answers (the third, LA, has three attempts).
   const questionResponses =
-    result === 'LA' && random.chance(0.6)
+    result === 'LA' && (random.chance(0.6) || walking)
       ? IVR_QUESTIONS.slice(0, random.int(1, 3)).map(([question, answers]) => ({ Question: question, Response: random.pick(answers) }))
       : [];
   const recordings =
-    recordable && answered && random.chance(0.5)
+    recordable && answered && random.chance(0.8)
       ? [{ '@id': ids.recording, Name: `call-${ids.attempt}`, Created: callfireTime(t.answer), LengthInSeconds: t.talk, Link: `https://www.callfire.com/api/1.1/rest/call/recording/${ids.recording}.mp3` }]
       : [];
   return {
@@ -370,7 +372,7 @@ const callfire: VendorProfile = {
     let at = start;
     for (let n = 1; n <= attemptCount; n += 1) {
       const result = n === attemptCount ? finalResult! : random.pick(['NO_ANS', 'BUSY']);
-      const made = callfireAttempt(random, { attempt: callfireId(serial, n), recording: callfireId(serial, n + 5) }, at, result, n === attemptCount);
+      const made = callfireAttempt(random, { attempt: callfireId(serial, n), recording: callfireId(serial, n + 5) }, at, result, n === attemptCount, index < CALLFIRE_OUTCOMES.length);
       attempts.push(made.attempt);
       at = new Date((made.end ?? at).getTime() + random.int(600, 3600) * 1000);
     }
