@@ -41,9 +41,8 @@ async function writeFile(format: FormatName, records: number, path: string): Pro
   await write(LIST[format][0]);
   for (let i = 0; i < records; i += 1) {
     const start = new Date(Date.UTC(2026, 7, 1) + random.int(0, 90 * 86_400_000));
-    const { row } = profile.call({ random, index: i, accountId: 'bench', serial: i, start, parent: undefined });
-    const payload = format === 'callfire' ? (row.payload as { Call: unknown }).Call : row.payload;
-    await write(`${i ? ',' : ''}${JSON.stringify(payload)}`);
+    const { record } = profile.call({ random, index: i, accountId: 'bench', serial: i, start, parent: undefined });
+    await write(`${i ? ',' : ''}${JSON.stringify(record)}`);
   }
   await write(LIST[format][1]);
   await new Promise<void>((resolve) => out.end(() => resolve()));
@@ -113,7 +112,7 @@ async function child(format: FormatName, path: string): Promise<void> {
   const floorSeconds = await databaseFloor(account, dirname(path));
   await db.sql.query('DELETE FROM accounts WHERE id = $1', [account]);
   await db.close();
-  const records = summary.inserted + summary.updated + summary.unchanged + summary.rejected;
+  const records = summary.inserted + summary.updated + summary.unchanged + summary.stale + summary.rejected;
   process.stdout.write(JSON.stringify({ records, inserted: summary.inserted, rejected: summary.rejected, seconds, peakRssMb, floorSeconds }));
 }
 

@@ -88,6 +88,11 @@ const environmentSchema = z.object({
    * with TIMEOUT. Migrations run without it. @default 5000
    */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
+  /**
+   * The longest record an import takes, in characters of its JSON or XML text (bytes, for ASCII
+   * text); longer ones are rejected, and one call alone that is longer is refused. @default 1048576
+   */
+  IMPORT_MAX_RECORD_SIZE: z.coerce.number().int().min(1024).default(1_048_576),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -126,6 +131,7 @@ export interface Config {
   /** NODE_ENV=development: GraphiQL may carry the demo key. */
   development: boolean;
   sqlResponses: boolean;
+  importer: { maxRecordCharacters: number };
 }
 
 /** Reads the environment once; every failure is reported together. */
@@ -170,5 +176,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     development: e.NODE_ENV === 'development',
     sqlResponses: e.SQL_RESPONSES,
+    importer: { maxRecordCharacters: e.IMPORT_MAX_RECORD_SIZE },
   };
 }

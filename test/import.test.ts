@@ -7,6 +7,7 @@ import { createApiKey } from '../src/auth/api-keys.js';
 import { FORMATS, importCalls, type FormatName } from '../src/importers/import.js';
 import { statisticsKeeper } from '../src/importers/statistics.js';
 import { CALL_DATA_COLUMNS } from '../src/importers/writer.js';
+import type { SqlDriver, SqlExecutor } from '../src/db/sql-driver.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { PROCESS_TEST_TIMEOUT, runCli } from './helpers/process.js';
 
@@ -22,6 +23,33 @@ function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(comparable);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v)]));
   return value;
+}
+
+/** Restcomm's PascalCase for a name of its JSON: `account_sid` is `AccountSid`. */
+const pascal = (name: string) => name.replace(/(^|_)([a-z])/g, (_, _sep: string, letter: string) => letter.toUpperCase());
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function restcommElement(name: string, value: unknown): string {
+  if (value === null || value === undefined) return `<${name}/>`;
+  if (typeof value === 'object') return `<${name}>${Object.entries(value).map(([k, v]) => restcommElement(pascal(k), v)).join('')}</${name}>`;
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+/** A Restcomm JSON document as Restcomm writes it in XML: one `Call`, or a `Calls` page with its paging fields as attributes. */
+function restcommXml(document: Record<string, unknown>): string {
+  if (!Array.isArray(document.calls)) return `<?xml version="1.0" encoding="UTF-8"?>\n<RestcommResponse>${restcommElement('Call', document)}</RestcommResponse>`;
+  const paging = Object.entries(document)
+    .filter(([name]) => name !== 'calls' && name !== 'meta')
+    .map(([name, value]) => ` ${name.replace(/_/g, '')}="${value === null ? '' : escapeXml(String(value))}"`)
+    .join('');
+  return `<RestcommResponse>\n  <Calls${paging}>\n${document.calls.map((call) => `    ${restcommElement('Call', call)}`).join('\n')}\n  </Calls>\n</RestcommResponse>`;
+}
+
+/** Names without case or underscores, values as text: what a JSON and an XML rendering of one record share. */
+function spelledAlike(value: unknown): unknown {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value !== 'object') return String(value);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_/g, '').toLowerCase(), spelledAlike(v)]));
 }
 
 describe('importing the five vendor formats', () => {
@@ -65,10 +93,34 @@ describe('importing the five vendor formats', () => {
     const data = fixture(`${format}/${file}`);
     const summary = await run(format as FormatName, data);
     const expected = EXPECTED[`${format}/${file}`]!;
-    expect(summary).toEqual({ ...expected.summary, problems: [] });
+    expect(summary).toEqual({ stale: 0, fault: null, hint: null, ...expected.summary, problems: [] });
     expect(comparable(await importedRows())).toEqual(comparable(expected.calls));
     const payloads = await test.db.sql.query<{ payload: unknown }>(`SELECT payload FROM calls WHERE account_id = 'imports' ORDER BY id`);
     for (const { payload } of payloads) expect(typeof payload).toBe('object');
+  });
+
+  it.each(files.filter(([format]) => format === 'restcomm'))('%s/%s stores the same rows from Restcomm XML as from its JSON', async (_format, file) => {
+    const json = JSON.parse(fixture(`restcomm/${file}`)) as Record<string, unknown>;
+    const rows = async () =>
+      test.db.sql.query<{ j: Record<string, unknown>; payload: Record<string, unknown> }>(
+        `SELECT to_jsonb(c) - 'id' - 'created_at' - 'updated_at' - 'payload' - 'parent_id' AS j, payload FROM calls c WHERE account_id = 'imports' ORDER BY external_id`,
+      );
+    const fromJson = await run('restcomm', JSON.stringify(json));
+    const jsonRows = await rows();
+    await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+    const fromXml = await run('restcomm', restcommXml(json));
+    const xmlRows = await rows();
+    expect(fromXml).toEqual(fromJson);
+    expect(xmlRows.length).toBeGreaterThan(0);
+    expect(xmlRows.map((row) => row.j)).toEqual(jsonRows.map((row) => row.j));
+    // The payload keeps each rendering's own names: the same values under the same names once spelt alike.
+    expect(xmlRows.map((row) => spelledAlike(row.payload))).toEqual(jsonRows.map((row) => spelledAlike(row.payload)));
+  });
+
+  it('keeps the fields of a CallFire notification’s envelope in the stored payload', async () => {
+    await run('callfire', fixture('callfire/05-php-sdk-callfinished-notification-inbound.xml'));
+    const [row] = await test.db.sql.query<{ payload: Record<string, unknown> }>(`SELECT payload FROM calls WHERE account_id = 'imports'`);
+    expect(row!.payload).toMatchObject({ SubscriptionId: '1234', '@id': '1234', State: 'FINISHED' });
   });
 
   it('writes every data column the table has', async () => {
@@ -99,6 +151,54 @@ describe('importing the five vendor formats', () => {
     );
     expect(after).toMatchObject({ id: before!.id, revision: 2, status: 'COMPLETED', vendor_revision: 2 });
     expect(new Date(after!.updated_at).getTime()).toBeGreaterThan(new Date(before!.updated_at).getTime());
+  });
+
+  it('keeps the newer version when an older one comes after it, and counts the older one stale', async () => {
+    await run('freeclimb', fixture('freeclimb/derived-05-list-same-call-revision2-completed.json'));
+    expect(await run('freeclimb', fixture('freeclimb/02-ruby-sdk-list-calls-page.json'))).toMatchObject({ inserted: 0, updated: 0, unchanged: 0, stale: 1 });
+    const [row] = await test.db.sql.query(`SELECT revision, status, vendor_revision FROM calls WHERE account_id = 'imports'`);
+    expect(row).toEqual({ revision: 1, status: 'COMPLETED', vendor_revision: 2 });
+  });
+
+  it('ends with the same rows whatever order a history of versions is imported in', async () => {
+    const freeclimb = (revision: number, status: string) => ({ callId: 'CA-h', revision, status, from: '+12093231234', to: '+12098900611', dateUpdated: 'Thu, 13 Oct 2019 17:51:56 GMT', duration: revision * 10 });
+    const restcomm = (minute: number, status: string) => ({ sid: 'CA-h', status, date_updated: `Fri, 18 Oct 2019 17:0${minute}:00 +0000`, duration: String(minute) });
+    const callfire = (minute: number, results: string[]) => ({
+      '@id': '77',
+      State: 'FINISHED',
+      FinalResult: results.at(-1),
+      Modified: `2024-01-01T10:0${minute}:00Z`,
+      CallRecord: results.map((result, i) => ({ '@id': String(100 + i), Result: result, OriginateTime: `2024-01-01T09:0${i}:00Z` })),
+    });
+    const jambonz = (status: string) => ({ call_sid: 'h', call_status: status, direction: 'inbound' });
+    const histories: Array<[FormatName, unknown[]]> = [
+      ['freeclimb', [freeclimb(1, 'queued'), freeclimb(2, 'inProgress'), freeclimb(3, 'completed')]],
+      ['restcomm', [restcomm(1, 'completed'), restcomm(2, 'ringing'), restcomm(3, 'completed')]],
+      ['callfire', [callfire(1, ['BUSY']), callfire(2, ['BUSY', 'NO_ANS']), callfire(3, ['BUSY', 'NO_ANS', 'LA'])]],
+      ['jambonz', [jambonz('trying'), jambonz('early-media'), jambonz('in-progress'), jambonz('completed')]],
+    ];
+    const orders = <T,>(items: T[]): T[][] => (items.length <= 1 ? [items] : items.flatMap((item, i) => orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest])));
+    const state = async () =>
+      test.db.sql.query(
+        `SELECT to_jsonb(c) - 'id' - 'revision' - 'created_at' - 'updated_at' AS call,
+                (SELECT jsonb_agg(to_jsonb(r) - 'id' - 'call_id' ORDER BY attempt) FROM call_records r WHERE r.call_id = c.id) AS attempts
+           FROM calls c WHERE account_id = 'imports' ORDER BY external_id`,
+      );
+    for (const [format, versions] of histories) {
+      await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+      await run(format, JSON.stringify(versions.at(-1)));
+      const expected = await state();
+      for (const order of orders(versions)) {
+        // Each version a file of its own, then all of them in one file (one batch, in rounds).
+        await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+        for (const version of order) await run(format, JSON.stringify(version));
+        expect(await state(), `${format} ${JSON.stringify(order)}`).toEqual(expected);
+        await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+        const summary = await run(format, JSON.stringify(order));
+        expect(await state()).toEqual(expected);
+        expect(summary.inserted + summary.updated + summary.stale + summary.unchanged).toBe(versions.length);
+      }
+    }
   });
 
   it('links a leg to a parent that arrives in a later batch or file', async () => {
@@ -252,6 +352,9 @@ describe('importing the five vendor formats', () => {
       inserted: 2,
       updated: 0,
       unchanged: 0,
+      stale: 0,
+      fault: null,
+      hint: null,
       rejected: 4,
       problems: [
         { position: 2, externalId: 'CA-bad-time', message: 'start_time is not a time cdrql can read: "yesterday afternoon"' },
@@ -288,25 +391,74 @@ describe('importing the five vendor formats', () => {
     expect((await counts()).estimated).toBe(before.rows);
   });
 
-  it('writes and links every batch read before the input broke, then reports where it broke', async () => {
+  it('writes and links every record read before the input broke, then reports where it broke', async () => {
     const call = (callId: string, parentCallId: string | null = null) =>
       JSON.stringify({ callId, parentCallId, from: '+12093231234', to: '+12098900611', status: 'completed', startTime: 'Thu, 13 Oct 2019 17:51:56 GMT' });
-    // Six whole records in three batches of two (the last leg names the first call), then a cut.
-    const text = `{"calls": [${['P', 'A', 'B', 'C', 'D'].map((id) => call(id)).join(',')},${call('L', 'P')},{"callId": "cut`;
-    // One chunk: the input breaks while the last batches are still being written.
-    await expect(importCalls(test.db.sql, Readable.from([text]), { format: 'freeclimb', accountId: 'imports', batchSize: 2, lanes: 2 })).rejects.toThrow(
-      /not valid JSON after record 6/,
-    );
-    const rows = await test.db.sql.query<{ external_id: string; parent: string | null }>(
-      `SELECT c.external_id, p.external_id AS parent FROM calls c LEFT JOIN calls p ON p.id = c.parent_id
-        WHERE c.account_id = 'imports' ORDER BY c.external_id`,
-    );
-    expect(rows).toEqual(['A', 'B', 'C', 'D', 'L', 'P'].map((id) => ({ external_id: id, parent: id === 'L' ? 'P' : null })));
+    // Seven whole records, batches of two (the last leg names the first call), then a cut.
+    const text = `{"calls": [\n${['P', 'A', 'B', 'C', 'D', 'E'].map((id) => call(id)).join(',\n')},\n${call('L', 'P')},\n{"callId": "cut`;
+    for (const chunks of [[text], text.match(/[^]{1,50}/g)!]) {
+      await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'imports'`);
+      const summary = await importCalls(test.db.sql, Readable.from(chunks), { format: 'freeclimb', accountId: 'imports', batchSize: 2, lanes: 2 });
+      expect(summary).toMatchObject({ inserted: 7, rejected: 0 });
+      expect(summary.fault).toBe('the input is not valid JSON after record 7: the document ends early (line 9, column 16)');
+      const rows = await test.db.sql.query<{ external_id: string; parent: string | null }>(
+        `SELECT c.external_id, p.external_id AS parent FROM calls c LEFT JOIN calls p ON p.id = c.parent_id
+          WHERE c.account_id = 'imports' ORDER BY c.external_id`,
+      );
+      expect(rows).toEqual(['A', 'B', 'C', 'D', 'E', 'L', 'P'].map((id) => ({ external_id: id, parent: id === 'L' ? 'P' : null })));
+    }
   });
 
   it('reports an input that is not JSON with where it broke', async () => {
-    await expect(run('pbx', '{"calls": [{"call_uuid": "x", "result": "busy"}, {"call_uuid": ')).rejects.toThrow(/the input is not valid JSON after record 1/);
-    await expect(run('pbx', '<calls/>')).rejects.toThrow('pbx input is JSON; this looks like XML');
+    expect((await run('pbx', '{"calls": [{"call_uuid": "x", "result": "busy"}, {"call_uuid": ')).fault).toMatch(/^the input is not valid JSON after record 1: the document ends early \(line 1, column 64\)$/);
+    expect((await run('pbx', '<calls/>')).fault).toBe('pbx input is JSON; this looks like XML');
+    expect((await run('pbx', '\uFEFF{"calls": [{"call_uuid": "bom", "result": "busy"}]}'))).toMatchObject({ inserted: 1, fault: null });
+  });
+
+  it('rejects a record over the size limit with its place, and writes the others', async () => {
+    const big = JSON.stringify({ call_uuid: 'big', result: 'busy', note: 'x'.repeat(5000) });
+    const summary = await importCalls(test.db.sql, Readable.from([`{"calls": [{"call_uuid": "a", "result": "busy"},\n${big}, {"call_uuid": "b", "result": "busy"}]}`]), {
+      format: 'pbx',
+      accountId: 'imports',
+      maxRecordCharacters: 2000,
+    });
+    expect(summary).toMatchObject({ inserted: 2, rejected: 1, fault: null });
+    expect(summary.problems).toEqual([{ position: 2, externalId: null, message: `the record is ${big.length} characters long, over the limit of 2000 (line 2, column 1)` }]);
+  });
+
+  it('says which format the records look like when every one lacks the id field', async () => {
+    const summary = await run('restcomm', fixture('freeclimb/02-ruby-sdk-list-calls-page.json'));
+    expect(summary).toMatchObject({ inserted: 0, rejected: 1, hint: "every record lacks restcomm's sid: they look like freeclimb records (--format freeclimb)" });
+    expect((await run('pbx', JSON.stringify([{ nothing: 1 }]))).hint).toBe("every record lacks pbx's call_uuid: they do not look like pbx records");
+    expect((await run('pbx', JSON.stringify([{ nothing: 1 }, { call_uuid: 'u', result: 'busy' }]))).hint).toBe(null);
+  });
+
+  it('writes the audit event in the transaction of the import’s last write', async () => {
+    // Each transaction numbered, each statement with the number of its transaction (0: none).
+    const log: Array<[number, string]> = [];
+    let transactions = 0;
+    const logged = (executor: SqlExecutor, tx: number): SqlExecutor => ({
+      query: (text, params) => (log.push([tx, text]), executor.query(text, params)),
+      exec: (script) => (log.push([tx, script]), executor.exec(script)),
+      copyFrom: (target, chunks) => (log.push([tx, `COPY ${target}`]), executor.copyFrom(target, chunks)),
+    });
+    const sql: SqlDriver = {
+      ...test.db.sql,
+      ...logged(test.db.sql, 0),
+      transaction: (work) => {
+        const n = ++transactions;
+        return test.db.sql.transaction((tx) => work(logged(tx, n)));
+      },
+    };
+    const calls = Array.from({ length: 7 }, (_, i) => ({ call_uuid: `audit-${i}`, result: 'busy' }));
+    const summary = await importCalls(sql, Readable.from([JSON.stringify({ calls })]), { format: 'pbx', accountId: 'imports', batchSize: 3, actor: 'cli' });
+    expect(summary).toMatchObject({ inserted: 7 });
+    const audit = log.find(([, text]) => text.includes('INSERT INTO audit_events'));
+    const writes = log.filter(([, text]) => /^COPY calls|INSERT INTO calls|UPDATE calls/.test(text.trim()));
+    expect(audit?.[0]).toBe(writes.at(-1)![0]);
+    expect(audit?.[0]).toBe(transactions);
+    const [event] = await test.db.sql.query(`SELECT actor, api_key_id, details FROM audit_events WHERE action = 'calls.import' AND account_id = 'imports'`);
+    expect(event).toEqual({ actor: 'cli', api_key_id: null, details: { format: 'pbx', inserted: 7, updated: 0, unchanged: 0, stale: 0, rejected: 0 } });
   });
 });
 
@@ -326,7 +478,7 @@ describe('GraphQL ingest', () => {
     const found = await test.gql(`{ callByExternalId(source: JAMBONZ, externalId: "a4941f23-66b8-4b52-b495-94192adee7ec") { fromNumber status duration } }`);
     expect(found.data!.callByExternalId).toEqual({ fromNumber: '+84899199628', status: 'COMPLETED', duration: 5 });
     const audit = await test.db.sql.query<{ api_key_id: string; details: Record<string, unknown> }>(`SELECT api_key_id, details FROM audit_events WHERE action = 'calls.import'`);
-    expect(audit).toEqual([{ api_key_id: test.key.split('_')[1], details: { format: 'jambonz', inserted: 4, updated: 0, unchanged: 0, rejected: 0 } }]);
+    expect(audit).toEqual([{ api_key_id: test.key.split('_')[1], details: { format: 'jambonz', inserted: 4, updated: 0, unchanged: 0, stale: 0, rejected: 0 } }]);
   });
 
   it('takes native CallInputs with the same summary and per-record problems', async () => {
@@ -391,16 +543,22 @@ describe('npm run import', { timeout: PROCESS_TEST_TIMEOUT }, () => {
 
     const first = runCli('import', ['--format', 'pbx', '--account', 'tenant', '--create-account', file], env);
     expect(await first.exited).toBe(0);
-    expect(first.output()).toContain('inserted 5000, updated 0, unchanged 0, rejected 0');
+    expect(first.output()).toContain('inserted 5000, updated 0, unchanged 0, stale 0, rejected 0');
     const again = runCli('import', ['--format', 'pbx', '--account', 'tenant', file], env);
     expect(await again.exited).toBe(0);
-    expect(again.output()).toContain('inserted 0, updated 0, unchanged 5000, rejected 0');
+    expect(again.output()).toContain('inserted 0, updated 0, unchanged 5000, stale 0, rejected 0');
 
     writeFileSync(file, JSON.stringify({ calls: [{ call_uuid: 'late', result: 'busy', init_time_gmt: 'teatime' }, calls[0]] }));
     const dry = runCli('import', ['--format', 'pbx', '--account', 'tenant', '--dry-run', file], env);
     expect(await dry.exited).toBe(1);
-    expect(dry.output()).toContain('inserted 0, updated 0, unchanged 1, rejected 1 (dry run: nothing was written)');
+    expect(dry.output()).toContain('inserted 0, updated 0, unchanged 1, stale 0, rejected 1 (dry run: nothing was written)');
     expect(dry.output()).toContain('rejected record 1 (late): init_time_gmt is not a time cdrql can read: "teatime"');
+
+    // A file cut inside its last record: every whole record is written, the summary is printed, then the fault.
+    writeFileSync(file, JSON.stringify({ calls: calls.slice(0, 7) }).slice(0, -30));
+    const cut = runCli('import', ['--format', 'pbx', '--account', 'cut', '--create-account', '--batch-size', '3', file], env);
+    expect(await cut.exited).toBe(1);
+    expect(cut.output()).toMatch(/inserted 6, updated 0, unchanged 0, stale 0, rejected 0\nerror: .*pbx\.json: the input is not valid JSON after record 6: the document ends early \(line 1, column \d+\); the records before it are counted above/);
 
     const usage = runCli('import', ['--format', 'fax', '--account', 'tenant', file], env);
     expect(await usage.exited).toBe(1);

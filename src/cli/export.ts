@@ -48,7 +48,8 @@ runCli(async () => {
   }
 
   const config = loadConfig();
-  const db = await openDatabase(config.database);
+  // A batch tool, not a request: its bulk statements run without the requests' statement_timeout.
+  const db = await openDatabase({ ...config.database, statementTimeoutMs: 0 });
   const tty = process.stderr.isTTY;
   try {
     if ((await db.sql.query('SELECT 1 FROM accounts WHERE id = $1', [values.account])).length === 0) throw new StartupError(`There is no account "${values.account}".`);

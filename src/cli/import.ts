@@ -5,7 +5,7 @@ import { loadConfig, StartupError } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
 import { DEFAULT_BATCH_SIZE, FORMATS, importCalls, type FormatName, type ImportSummary } from '../importers/import.js';
-import { InputError, READ_CHUNK_BYTES } from '../importers/read.js';
+import { READ_CHUNK_BYTES } from '../importers/read.js';
 import { runCli } from './run.js';
 
 const USAGE = `usage: npm run import -- --format <${Object.keys(FORMATS).join('|')}> --account <id> [--dry-run] [--default-region US] [--batch-size ${DEFAULT_BATCH_SIZE}] [--create-account] <file | ->`;
@@ -61,7 +61,8 @@ runCli(async () => {
   if (path !== '-' && totalBytes === undefined) throw new StartupError(`no such file: ${path}`);
 
   const config = loadConfig();
-  const db = await openDatabase(config.database);
+  // A batch tool, not a request: its bulk statements run without the requests' statement_timeout.
+  const db = await openDatabase({ ...config.database, statementTimeoutMs: 0 });
   let summary: ImportSummary | undefined;
   try {
     await migrate(db.sql);
@@ -76,19 +77,20 @@ runCli(async () => {
       dryRun: values['dry-run'],
       batchSize,
       defaultRegion: region,
+      maxRecordCharacters: config.importer.maxRecordCharacters,
+      actor: 'cli',
       onProgress: progressBar(totalBytes, () => bytes),
     });
-  } catch (error) {
-    if (error instanceof InputError) throw new StartupError(`${path}: ${error.message}; batches before it were kept`);
-    throw error;
   } finally {
     if (process.stderr.isTTY) process.stderr.write('\n');
     await db.close();
   }
   const dry = values['dry-run'] ? ' (dry run: nothing was written)' : '';
-  process.stdout.write(`inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}${dry}\n`);
+  process.stdout.write(`inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}, stale ${summary.stale}, rejected ${summary.rejected}${dry}\n`);
   for (const problem of summary.problems) {
     process.stdout.write(`rejected record ${problem.position}${problem.externalId ? ` (${problem.externalId})` : ''}: ${problem.message}\n`);
   }
-  if (summary.rejected > 0) process.exitCode = 1;
+  if (summary.hint) process.stdout.write(`hint: ${summary.hint}\n`);
+  if (summary.fault) process.stdout.write(`error: ${path}: ${summary.fault}; the records before it are counted above\n`);
+  if (summary.rejected > 0 || summary.fault) process.exitCode = 1;
 });

@@ -1,14 +1,16 @@
-import { rolledBack, savepointSession, type SqlDriver, type SqlSession } from '../db/sql-driver.js';
+import type { Actor } from '../auth/audit.js';
+import { recordAuditIn } from '../auth/audit.js';
+import { rolledBack, savepointSession, type SqlDriver, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
 import { callfire } from './formats/callfire.js';
 import { freeclimb } from './formats/freeclimb.js';
 import { jambonz } from './formats/jambonz.js';
 import { pbx } from './formats/pbx.js';
 import { restcomm } from './formats/restcomm.js';
 import { RecordError, text, type NormalizeOptions } from './normalize.js';
-import { readRecords } from './read.js';
+import { DEFAULT_MAX_RECORD, InputError, readRecords } from './read.js';
 import type { Format } from './record.js';
 import { statisticsKeeper } from './statistics.js';
-import { linkLegs, staged, writeBatch, type BatchItem, type Outcome } from './writer.js';
+import { linkLegs, staged, writeBatch, writeCalls, type BatchItem, type Outcome } from './writer.js';
 
 export const FORMATS = { freeclimb, restcomm, pbx, callfire, jambonz } as const satisfies Record<string, Format>;
 export type FormatName = keyof typeof FORMATS;
@@ -25,8 +27,14 @@ export interface ImportSummary {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Records older than the version of the call already stored: they changed nothing. */
+  stale: number;
   rejected: number;
   problems: Problem[];
+  /** Where the input broke, when it did: every record before it is counted above. */
+  fault: string | null;
+  /** When every record was rejected for want of its id: which format they look like. */
+  hint: string | null;
 }
 
 export interface ImportOptions extends NormalizeOptions {
@@ -40,18 +48,26 @@ export interface ImportOptions extends NormalizeOptions {
   lanes?: number;
   /** At most this many records; more is an error before anything is written. */
   maxRecords?: number;
+  /** The longest record, in characters; longer ones are rejected. @default DEFAULT_MAX_RECORD */
+  maxRecordCharacters?: number;
+  /**
+   * What to do with the records read before a fault in the input: write them and report the
+   * fault in the summary (`keep`, the CLI), or write nothing and throw the InputError (`refuse`,
+   * one GraphQL request, all or nothing). @default 'keep'
+   */
+  onFault?: 'keep' | 'refuse';
+  /** Who imports: an audit event `calls.import` is written in the transaction of the import's last write. */
+  actor?: Actor;
   onProgress?(summary: ImportSummary, records: number): void;
 }
+
+export const emptySummary = (): ImportSummary => ({ inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0, problems: [], fault: null, hint: null });
 
 /**
  * Records per transaction: each batch costs a few round trips and a commit whatever its size, and
  * a 1,000,000-record import ran 30% faster with 5,000 than with 1,000 (bench/import.ts).
  */
 export const DEFAULT_BATCH_SIZE = 5000;
-
-/** The vendor id of a raw record, for problem reports, whatever the format calls it. */
-const idOf = (record: Record<string, unknown>) =>
-  text(record.callId ?? record.sid ?? record.Sid ?? record.call_uuid ?? record['@id'] ?? record.call_sid) ?? null;
 
 /**
  * Imports a vendor document record by record. Policy: a record that cannot be read is rejected
@@ -87,12 +103,21 @@ function refusal(error: unknown): string {
   return typeof code === 'string' ? (REFUSALS[code] ?? `SQLSTATE ${code}`) : 'an unexpected error';
 }
 
+/** The formats whose id field `record` has: what a record rejected for want of its own looks like. */
+function lookalikes(record: Record<string, unknown>, format: Format): string[] {
+  return Object.entries(FORMATS)
+    .filter(([name, other]) => name !== format.name && other.externalIdOf(record) !== null)
+    .map(([name]) => name);
+}
+
 /** The import proper; `keep` is false in a dry run, whose caller rolls back what it wrote. */
 async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>, options: ImportOptions, keep: boolean): Promise<ImportSummary> {
   const format = FORMATS[options.format];
-  const summary: ImportSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
+  const summary = emptySummary();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let records = 0;
+  let withoutId = 0;
+  let firstRecord: Record<string, unknown> | undefined;
   const reject = (position: number, externalId: string | null, message: string) => {
     summary.rejected += 1;
     summary.problems.push({ position, externalId, message });
@@ -100,21 +125,25 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
   const count = (outcomes: Map<number, Outcome>) => {
     for (const outcome of outcomes.values()) summary[outcome] += 1;
   };
+  /** Writes items one call at a time, when the database refused them together: only the offending ones are rejected. */
+  const writeOneByOne = async (items: BatchItem[]) => {
+    const kept: BatchItem[] = [];
+    for (const item of items) {
+      try {
+        count(await writeBatch(sql, options.accountId, [item], false));
+        kept.push(item);
+      } catch (error) {
+        reject(item.position, item.externalId, `the database refused it: ${refusal(error)}`);
+      }
+    }
+    return kept;
+  };
   const write = async (items: BatchItem[]) => {
     try {
       count(await writeBatch(sql, options.accountId, items, false));
       return items;
     } catch {
-      const kept: BatchItem[] = [];
-      for (const item of items) {
-        try {
-          count(await writeBatch(sql, options.accountId, [item], false));
-          kept.push(item);
-        } catch (error) {
-          reject(item.position, item.externalId, `the database refused it: ${refusal(error)}`);
-        }
-      }
-      return kept;
+      return writeOneByOne(items);
     }
   };
 
@@ -148,38 +177,102 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
     flight.done.then(landed, landed);
   };
 
-  // The next batches are read and normalised while the database writes the current ones. When
-  // the input breaks, the batches already read are written and linked before the error is told.
+  // The next batches are read and normalised while the database writes the current ones. A full
+  // batch waits for the next record before it is sent, so that the last batch is always the one
+  // the final transaction writes.
   let batch: BatchItem[] = [];
   const readAndDispatch = async () => {
-    for await (const record of readRecords(input, format)) {
+    for await (const record of readRecords(input, format, options.maxRecordCharacters)) {
       records += 1;
       if (options.maxRecords !== undefined && records > options.maxRecords) {
         throw new RecordError(`at most ${options.maxRecords} records per request`);
       }
+      if (batch.length >= batchSize) {
+        await dispatch(batch);
+        batch = [];
+      }
+      if (record.tooLarge) {
+        const { characters, place } = record.tooLarge;
+        reject(record.position, null, `the record is ${characters} characters long, over the limit of ${options.maxRecordCharacters ?? DEFAULT_MAX_RECORD} (line ${place.line}, column ${place.column})`);
+        continue;
+      }
+      firstRecord ??= record.value;
       try {
         const call = format.normalize(record.value, options);
         // The payload is the record itself in every format: its text as written, when the reader has it.
         batch.push(staged(record.position, call, call.call.payload === record.value ? record.text : undefined));
       } catch (error) {
         if (!(error instanceof RecordError)) throw error;
-        reject(record.position, idOf(record.value), error.message);
-      }
-      if (batch.length >= batchSize) {
-        await dispatch(batch);
-        batch = [];
+        const externalId = format.externalIdOf(record.value);
+        if (externalId === null) withoutId += 1;
+        reject(record.position, externalId, error.message);
       }
     }
-    if (batch.length > 0) await dispatch(batch);
   };
   try {
     await readAndDispatch();
   } catch (error) {
-    await Promise.allSettled([...inFlight].map((flight) => flight.done).concat(statistics.settled()));
-    throw error;
+    const settled = Promise.allSettled([...inFlight].map((flight) => flight.done).concat(statistics.settled()));
+    if (!(error instanceof InputError) || options.onFault === 'refuse') {
+      await settled;
+      throw error;
+    }
+    summary.fault = error.message;
   }
   await Promise.all([...inFlight].map((flight) => flight.done));
+  await linked;
   await statistics.settled();
+  if (records > 0 && withoutId === records) {
+    const like = lookalikes(firstRecord!, format);
+    summary.hint = `every record lacks ${format.name}'s ${format.idField}: ${
+      like.length > 0 ? `they look like ${like.join(' or ')} records (--format ${like[0]})` : `they do not look like ${format.name} records`
+    }`;
+  }
+  await finish(sql, batch, summary, options, keep, writeOneByOne);
   summary.problems.sort((a, b) => a.position - b.position);
   return summary;
+}
+
+/** The summary with the outcomes of a batch counted in. */
+function withOutcomes(summary: ImportSummary, outcomes: Map<number, Outcome>): ImportSummary {
+  const next = { ...summary };
+  for (const outcome of outcomes.values()) next[outcome] += 1;
+  return next;
+}
+
+/**
+ * Writes the last batch, links its legs, and records the audit event (when the import changed
+ * anything), in one transaction: the import's last write and its audit exist together or not at
+ * all. Every other batch has landed and been linked by then. When the database refuses the
+ * batch, its calls are written one by one and the audit follows in a transaction of its own.
+ */
+async function finish(
+  sql: SqlSession,
+  items: BatchItem[],
+  summary: ImportSummary,
+  options: ImportOptions,
+  keep: boolean,
+  writeOneByOne: (items: BatchItem[]) => Promise<BatchItem[]>,
+): Promise<void> {
+  const audit = async (tx: SqlExecutor, counts: ImportSummary) => {
+    if (!keep || !options.actor || counts.inserted + counts.updated === 0) return;
+    const { inserted, updated, unchanged, stale, rejected } = counts;
+    const details = { format: options.format, inserted, updated, unchanged, stale, rejected };
+    await recordAuditIn(tx, { accountId: options.accountId, actor: options.actor, action: 'calls.import', details });
+  };
+  try {
+    const outcomes = await sql.transaction(async (tx) => {
+      const written = items.length > 0 ? await writeCalls(tx, options.accountId, items) : new Map<number, Outcome>();
+      if (keep && items.length > 0) await linkLegs(tx, options.accountId, items);
+      await audit(tx, withOutcomes(summary, written));
+      return written;
+    });
+    Object.assign(summary, withOutcomes(summary, outcomes));
+  } catch (error) {
+    if (items.length === 0) throw error;
+    const kept = await writeOneByOne(items);
+    if (keep && kept.length > 0) await linkLegs(sql, options.accountId, kept);
+    await sql.transaction((tx) => audit(tx, summary));
+  }
+  options.onProgress?.(summary, summary.inserted + summary.updated + summary.unchanged + summary.stale + summary.rejected);
 }

@@ -1,5 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { JsonRecordSplitter } from './json-records.js';
+import { StringDecoder } from 'node:string_decoder';
+import { JsonRecordSplitter, TextFault, type Place, type SplitRecord } from './json-records.js';
 import type { Format } from './record.js';
 
 /** A record as the vendor wrote it, with its 1-based position in the input. */
@@ -8,14 +9,23 @@ export interface SourceRecord {
   value: Record<string, unknown>;
   /** The record's JSON text as the input wrote it, when the input is JSON with one record there. */
   text?: string;
+  /** A record longer than the limit: its length and where it starts, without its value (which is empty). */
+  tooLarge?: { characters: number; place: Place };
 }
 
 /** The input itself cannot be read (not JSON, not XML, cut off); records before the fault were read. */
 export class InputError extends Error {
   override name = 'InputError';
+  constructor(
+    message: string,
+    /** Where the fault is, when it is in the text. */
+    readonly place?: Place,
+  ) {
+    super(place ? `${message} (line ${place.line}, column ${place.column})` : message);
+  }
 }
 
-type Sink = (value: unknown, text?: string) => void;
+type Sink = (record: SplitRecord) => void;
 
 /**
  * Bytes to read a file in: each chunk becomes a string, and one of more than 128 KB goes to V8's
@@ -25,16 +35,14 @@ type Sink = (value: unknown, text?: string) => void;
  */
 export const READ_CHUNK_BYTES = 64 * 1024;
 
-/** The largest document read as one call rather than as a list. */
-const MAX_SINGLE_DOCUMENT = 4 * 1024 * 1024;
+/** The largest record, in characters of its text, unless the caller says otherwise (IMPORT_MAX_RECORD_BYTES). */
+export const DEFAULT_MAX_RECORD = 1024 * 1024;
 
 interface StreamingParser {
   write(chunk: string): void;
   end(): void;
-}
-
-function jsonParser(paths: string[], sink: Sink): StreamingParser {
-  return new JsonRecordSplitter(paths, sink);
+  /** A record has been met where a list holds them: the document is a list, not one call. */
+  readonly sawRecord: boolean;
 }
 
 type XmlNode = { name: string; attributes: Record<string, string>; children: Array<[string, unknown]>; text: string };
@@ -54,94 +62,161 @@ function renderXml(node: XmlNode): unknown {
   return object;
 }
 
-/** CallFire XML: every `Call` element (in `r:Resource`, `r:ResourceList`, `n:CallFinished` …) is a record. */
-function xmlParser(sink: Sink): StreamingParser {
+/**
+ * Vendor XML: every `Call` element is a record, wherever it sits (CallFire's `r:Resource`,
+ * `r:ResourceList`, `n:CallFinished`; Restcomm's `RestcommResponse` with one `Call` or a `Calls`
+ * page, whose paging attributes are not records). Text-only elements beside a record in its
+ * envelope (a notification's `SubscriptionId`) are kept in the record, before its own fields. A
+ * record longer than the limit is scanned to its end without keeping its elements.
+ */
+function xmlParser(sink: Sink, maxRecord: number): StreamingParser {
   const parser = new SaxesParser();
   const stack: XmlNode[] = [];
+  /** The elements around the records, with the text-only children each has had so far. */
+  const outer: Array<{ name: string; text: string; leaf: boolean; fields: Record<string, string | null> }> = [];
+  let record: { start: number; place: Place; tooLarge: boolean } | undefined;
   const local = (name: string) => name.slice(name.indexOf(':') + 1);
+  const overLimit = () => {
+    if (record && !record.tooLarge && parser.position - record.start > maxRecord) {
+      record.tooLarge = true;
+      stack.splice(1);
+      stack[0]!.children = [];
+      stack[0]!.text = '';
+    }
+    return record?.tooLarge ?? false;
+  };
   parser.on('opentag', (tag: SaxesTagPlain) => {
-    if (stack.length > 0 || local(tag.name) === 'Call') stack.push({ name: local(tag.name), attributes: tag.attributes as Record<string, string>, children: [], text: '' });
+    if (stack.length === 0) {
+      const parent = outer.at(-1);
+      if (parent) parent.leaf = false;
+      if (local(tag.name) !== 'Call') return void outer.push({ name: local(tag.name), text: '', leaf: true, fields: {} });
+      // The tag has been read whole: the record starts a tag's length before the parser.
+      const start = parser.position - tag.name.length - 2;
+      record = { start, place: { line: parser.line, column: Math.max(1, parser.column - tag.name.length - 1) }, tooLarge: false };
+    } else if (overLimit()) return;
+    stack.push({ name: local(tag.name), attributes: tag.attributes as Record<string, string>, children: [], text: '' });
   });
   parser.on('text', (text) => {
-    if (stack.length > 0) stack[stack.length - 1]!.text += text;
+    if (stack.length > 0) {
+      if (!overLimit()) stack[stack.length - 1]!.text += text;
+    } else if (outer.length > 0) outer[outer.length - 1]!.text += text;
   });
   parser.on('closetag', () => {
-    const node = stack.pop();
-    if (!node) return;
+    if (stack.length === 0) {
+      // A text-only element beside the records (CallFire's n:SubscriptionId) belongs to them.
+      const node = outer.pop();
+      if (node?.leaf && outer.length > 0) outer[outer.length - 1]!.fields[node.name] = node.text.trim() === '' ? null : node.text.trim();
+      return;
+    }
+    if (overLimit() && stack.length > 1) return;
+    const node = stack.pop()!;
+    if (stack.length > 0) return void stack[stack.length - 1]!.children.push([node.name, renderXml(node)]);
+    const { start, place, tooLarge } = record!;
+    record = undefined;
+    const envelope = outer.at(-1)?.fields ?? {};
     const value = renderXml(node);
-    if (stack.length === 0) sink(value);
-    else stack[stack.length - 1]!.children.push([node.name, value]);
+    sink(tooLarge ? { tooLarge: { characters: parser.position - start, place } } : { value: { ...envelope, ...(value as object) }, text: '' });
   });
   parser.on('error', (error) => {
-    throw error;
+    throw new TextFault(error.message.replace(/^\d+:\d+: /, ''), { line: parser.line, column: parser.column });
   });
-  return { write: (chunk) => void parser.write(chunk), end: () => void parser.close() };
+  return {
+    write: (chunk) => void parser.write(chunk),
+    end: () => void parser.close(),
+    get sawRecord() {
+      return record !== undefined;
+    },
+  };
 }
 
 /**
  * Streams the records of one vendor document, however large: a single call, a list page, a bare
- * array, or CallFire XML. Only the records not yet handed out are held in memory.
+ * array, or XML. Only the records not yet handed out are held in memory, and a record longer than
+ * `maxRecord` characters is handed out as too large, without its text. The bytes are decoded as
+ * one stream, so a character cut between two chunks is read whole; a byte-order mark is skipped.
+ * A fault in the text ends the records with an InputError at its line and column, after the
+ * records before it.
  */
-export async function* readRecords(input: AsyncIterable<string | Buffer>, format: Format): AsyncGenerator<SourceRecord> {
+export async function* readRecords(input: AsyncIterable<string | Buffer>, format: Format, maxRecord = DEFAULT_MAX_RECORD): AsyncGenerator<SourceRecord> {
   let parser: StreamingParser | undefined;
-  let pending: Array<{ value: unknown; text?: string }> = [];
+  let pending: SplitRecord[] = [];
   let fromList = false;
   // A document with no records at the list paths is one call: its text is kept until a record
-  // shows up (a list) or the end comes (one call). A list's records show up long before the cap.
-  let head: string[] | undefined = [];
+  // shows up (a list) or the end comes (one call), and refused once it is over the limit.
+  let head: string[] = [];
   let headLength = 0;
   let position = 0;
-  let bytes = 0;
   let kind = 'JSON';
-  const push: Sink = (value, text) => {
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  const push: Sink = (record) => {
     fromList = true;
-    if (Array.isArray(value)) pending.push(...value.map((element: unknown) => ({ value: element })));
-    else pending.push({ value, text });
+    if ('value' in record && Array.isArray(record.value)) pending.push(...record.value.map((element: unknown) => ({ value: element, text: '' })));
+    else pending.push(record);
   };
   function* drain(): Generator<SourceRecord> {
     const ready = pending;
     pending = [];
-    for (const { value, text } of ready) {
+    for (const record of ready) {
       position += 1;
+      if ('tooLarge' in record) {
+        yield { position, value: {}, tooLarge: record.tooLarge };
+        continue;
+      }
+      const { value, text } = record;
       if (!value || typeof value !== 'object' || Array.isArray(value)) {
         throw new InputError(`record ${position} is not an object`);
       }
-      yield { position, value: value as Record<string, unknown>, text };
+      yield { position, value: value as Record<string, unknown>, text: text === '' ? undefined : text };
     }
   }
-  const guard = (work: () => void) => {
+  /** Runs the parser; on a fault, the records it read before the fault are handed out first. */
+  const guard = function* (work: () => void): Generator<SourceRecord> {
     try {
       work();
     } catch (error) {
-      throw new InputError(`the input is not valid ${kind} after record ${position} (near byte ${bytes}): ${(error as Error).message}`);
+      yield* drain();
+      if (error instanceof InputError) throw error;
+      const place = error instanceof TextFault ? error.place : undefined;
+      throw new InputError(`the input is not valid ${kind} after record ${position}: ${(error as Error).message}`, place);
     }
   };
-  for await (const chunk of input) {
-    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    if (!parser) {
-      const first = text.trimStart()[0];
-      if (first === undefined) continue;
-      if (first === '<') {
-        if (!format.xml) throw new InputError(`${format.name} input is JSON; this looks like XML`);
-        parser = xmlParser(push);
-        kind = 'XML';
-      } else if (first === '[') parser = jsonParser(['$.*'], push);
-      else if (first === '{') parser = jsonParser(format.recordPaths, push);
-      else throw new InputError(`the input starts with "${first}": it is not JSON${format.xml ? ' or XML' : ''}`);
+  const feed = function* (text: string): Generator<SourceRecord> {
+    if (first) {
+      if (text.length === 0) return;
+      // A byte-order mark (decoded, or in a string given as such) is not part of the document.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
     }
-    guard(() => parser!.write(text));
-    bytes += chunk.length;
-    if (head && !fromList && headLength < MAX_SINGLE_DOCUMENT) {
+    if (!parser) {
+      const start = text.trimStart()[0];
+      if (start === undefined) return;
+      if (start === '<') {
+        if (!format.xml) throw new InputError(`${format.name} input is JSON; this looks like XML`);
+        parser = xmlParser(push, maxRecord);
+        kind = 'XML';
+      } else if (start === '[') parser = new JsonRecordSplitter(['$.*'], push, maxRecord);
+      else if (start === '{') parser = new JsonRecordSplitter(format.recordPaths, push, maxRecord);
+      else throw new InputError(`the input starts with "${start}": it is not JSON${format.xml ? ' or XML' : ''}`);
+    }
+    yield* guard(() => parser!.write(text));
+    if (!fromList && !parser.sawRecord && kind === 'JSON') {
       head.push(text);
       headLength += text.length;
-    } else head = undefined;
+      if (headLength > maxRecord) {
+        throw new InputError(`no list of ${format.name} records in the first ${maxRecord} characters, and one call may be at most ${maxRecord} characters long`);
+      }
+    } else head = [];
     yield* drain();
+  };
+  for await (const chunk of input) {
+    yield* feed(typeof chunk === 'string' ? chunk : decoder.write(chunk));
   }
+  yield* feed(decoder.end());
   if (!parser) throw new InputError('the input is empty');
-  guard(() => parser!.end());
+  yield* guard(() => parser!.end());
   yield* drain();
   if (!fromList && kind === 'JSON') {
-    if (!head) throw new InputError(`no ${format.name} records found in a document over ${MAX_SINGLE_DOCUMENT} bytes`);
     const text = head.join('').trim();
     const document = JSON.parse(text) as unknown;
     if (Array.isArray(document)) return;

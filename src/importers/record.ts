@@ -19,7 +19,11 @@ export interface Format {
   source: CallSource;
   /** JSON paths of the records inside a list document (`$.calls.*`; see JsonRecordSplitter). */
   recordPaths: string[];
-  /** Whether documents may be XML (CallFire). */
+  /** Whether documents may be XML (CallFire, Restcomm), whose `Call` elements are the records. */
   xml?: boolean;
+  /** The field that holds the vendor's id of the call, as messages name it. */
+  idField: string;
+  /** The vendor's id of the call as the record gives it, unchecked (null when absent): for reports and for telling formats apart. */
+  externalIdOf(record: Record<string, unknown>): string | null;
   normalize(record: Record<string, unknown>, options: NormalizeOptions): NormalizedCall;
 }

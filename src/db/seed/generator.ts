@@ -1,8 +1,6 @@
+import type { FormatName } from '../../importers/import.js';
 import { createRandom, type Random } from './random.js';
-import { vendorProfiles, type GeneratedCall, type VendorProfile } from './vendors.js';
-
-/** Rows keyed by SQL column name, ready for json_populate_recordset. */
-export type Row = Record<string, unknown>;
+import { vendorProfiles, type GeneratedCall } from './vendors.js';
 
 export interface SeedAccount {
   id: string;
@@ -16,15 +14,14 @@ export interface GeneratorOptions {
   /** Calls end before this instant and start up to `days` days before it. */
   until: Date;
   days: number;
-  /** First ids to use, so generated rows never collide with rows already stored. */
-  firstIds: { call: number; callRecord: number; recording: number };
   seed: number;
 }
 
-export interface Batch {
-  calls: Row[];
-  callRecords: Row[];
-  recordings: Row[];
+/** One vendor record of one account, in the format that reads it. */
+export interface SeedRecord {
+  accountId: string;
+  format: FormatName;
+  record: Record<string, unknown>;
 }
 
 const DEMO_NAMES = ['Acme Telecom', 'Globex Support'];
@@ -53,24 +50,29 @@ function randomStart(random: Random, until: Date, days: number): Date {
 }
 
 /**
- * Deterministic calls for every account: the same options always give the same rows. The first
- * calls of each vendor walk through its whole vocabulary (statuses, directions, answering machine
- * results, hangup dispositions), so even a small demo covers every enum value.
+ * Deterministic vendor records for every account: the same options always give the same records.
+ * Every account gets every vendor's calls in turn (a dashboard account mixes legs, attempts with
+ * recordings and DIDs), and the first calls of each vendor walk through its whole vocabulary
+ * (statuses, directions, answering machine results, hangup dispositions), so even a small demo
+ * covers every enum value. A parent's legs follow it.
  */
-export function* generateSeed(options: GeneratorOptions, batchSize = 2000): Generator<Batch> {
+export function* generateSeed(options: GeneratorOptions, batchSize = 2000): Generator<SeedRecord[]> {
   const random = createRandom(options.seed);
-  const ids = { ...options.firstIds };
-  const perVendorIndex = new Map<VendorProfile, number>();
-  let batch: Batch = { calls: [], callRecords: [], recordings: [] };
+  // Counted per account and vendor: every account walks every vendor's vocabulary.
+  const perVendorIndex = new Map<string, number>();
+  let batch: SeedRecord[] = [];
   let made = 0;
   let parentNumber = 0;
+  const accounts = options.accounts.length;
 
   while (made < options.calls) {
-    const account = options.accounts[parentNumber % options.accounts.length]!;
-    const profile = vendorProfiles[parentNumber % vendorProfiles.length]!;
+    const account = options.accounts[parentNumber % accounts]!;
+    // Skewed by the round of accounts, so that each account sees every vendor whatever their counts.
+    const profile = vendorProfiles[(parentNumber + Math.floor(parentNumber / accounts)) % vendorProfiles.length]!;
     parentNumber += 1;
-    const index = perVendorIndex.get(profile) ?? 0;
-    perVendorIndex.set(profile, index + 1);
+    const key = `${account.id}:${profile.format}`;
+    const index = perVendorIndex.get(key) ?? 0;
+    perVendorIndex.set(key, index + 1);
     const legCount = profile.legs && index % 5 === 1 ? Math.min(options.calls - made - 1, 1 + (index % 3)) : 0;
 
     const start = randomStart(random, options.until, options.days);
@@ -80,28 +82,12 @@ export function* generateSeed(options: GeneratorOptions, batchSize = 2000): Gene
       const legStart = new Date(start.getTime() + 1000 * (2 + leg * 5 + random.int(0, 4)));
       family.push(profile.call({ random, index: index + leg + 1, accountId: account.id, serial: made + leg + 1, start: legStart, parent }));
     }
-
-    let parentId: number | null = null;
-    for (const call of family) {
-      const callId = ids.call++;
-      batch.calls.push({ ...call.row, id: callId, account_id: account.id, parent_id: parentId });
-      parentId ??= callId;
-      for (const attempt of call.attempts) {
-        const recordId = ids.callRecord++;
-        batch.callRecords.push({ ...attempt.row, id: recordId, call_id: callId, account_id: account.id });
-        for (const recording of attempt.recordings) {
-          batch.recordings.push({ ...recording, id: ids.recording++, call_id: callId, call_record_id: recordId, account_id: account.id });
-        }
-      }
-      for (const recording of call.recordings) {
-        batch.recordings.push({ ...recording, id: ids.recording++, call_id: callId, call_record_id: null, account_id: account.id });
-      }
-    }
+    for (const call of family) batch.push({ accountId: account.id, format: profile.format, record: call.record });
     made += family.length;
-    if (batch.calls.length >= batchSize) {
+    if (batch.length >= batchSize) {
       yield batch;
-      batch = { calls: [], callRecords: [], recordings: [] };
+      batch = [];
     }
   }
-  if (batch.calls.length > 0) yield batch;
+  if (batch.length > 0) yield batch;
 }

@@ -1,9 +1,10 @@
+import type { FormatName } from '../../importers/import.js';
 import type { Random } from './random.js';
-import type { Row } from './generator.js';
 
 /**
- * Demo calls in each vendor's own shape: the normalised columns and, as `payload`, the record as
- * that vendor would have sent it. Statuses, directions and results are the vendors' vocabularies.
+ * Demo calls as each vendor would send them: only the vendor's record (words, times and numbers in
+ * its own forms). What cdrql stores for it is the importers' to say: the seed writes every record
+ * through their normalisation and writer, so a seeded row is what an import of its record stores.
  */
 
 export interface CallContext {
@@ -17,18 +18,15 @@ export interface CallContext {
   parent: GeneratedCall | undefined;
 }
 
-export interface GeneratedAttempt {
-  row: Row;
-  recordings: Row[];
-}
-
+/** One vendor record, and the vendor's id of the call (legs name their parent by it). */
 export interface GeneratedCall {
-  row: Row;
-  attempts: GeneratedAttempt[];
-  recordings: Row[];
+  externalId: string;
+  record: Record<string, unknown>;
 }
 
 export interface VendorProfile {
+  /** The importer format that reads this vendor's records. */
+  format: FormatName;
   /** Whether this vendor's calls have child legs. */
   legs: boolean;
   call(context: CallContext): GeneratedCall;
@@ -36,8 +34,8 @@ export interface VendorProfile {
 
 type Phase = 'waiting' | 'ringing' | 'live' | 'answered' | 'unanswered';
 
-/** [vendor value, our status, what happened, weight among non-walking picks]. */
-type StatusEntry = readonly [string, string, Phase, number];
+/** [vendor word, what happened, weight among non-walking picks]. */
+type StatusEntry = readonly [string, Phase, number];
 
 function walkOrPick<T>(random: Random, index: number, entries: readonly T[], weight: (entry: T) => number): T {
   if (index < entries.length) return entries[index]!;
@@ -104,22 +102,6 @@ function accountHex(accountId: string, length: number): string {
 
 const rfc1123 = (date: Date | null) => (date ? date.toUTCString() : null);
 const pbxTime = (date: Date | null) => (date ? date.toISOString().slice(0, 19).replace('T', ' ') : null);
-const iso = (date: Date | null) => date?.toISOString() ?? null;
-
-/** Columns every vendor sets the same way from the timeline. */
-function timingColumns(t: Timeline): Row {
-  return { start_time: iso(t.start), answer_time: iso(t.answer), end_time: iso(t.end), duration: t.duration };
-}
-
-function bookkeeping(t: Timeline, fallback: Date): Row {
-  return { revision: 1, created_at: iso(t.start ?? fallback), updated_at: iso(t.end ?? t.start ?? fallback) };
-}
-
-function maybeRecording(random: Random, t: Timeline, url: (id: string) => string): Row[] {
-  if (t.talk === null || !random.chance(0.3)) return [];
-  const id = `RE${random.hex(32)}`;
-  return [{ external_id: id, name: null, recorded_at: iso(t.answer), length_seconds: t.talk, url: url(id) }];
-}
 
 function partiesFor(random: Random, accountId: string, inbound: boolean) {
   const customer = phoneNumber(random);
@@ -128,195 +110,122 @@ function partiesFor(random: Random, accountId: string, inbound: boolean) {
 }
 
 const FREECLIMB_STATUSES: readonly StatusEntry[] = [
-  ['queued', 'QUEUED', 'waiting', 1],
-  ['ringing', 'RINGING', 'ringing', 1],
-  ['inProgress', 'IN_PROGRESS', 'live', 3],
-  ['canceled', 'CANCELED', 'unanswered', 4],
-  ['completed', 'COMPLETED', 'answered', 60],
-  ['busy', 'BUSY', 'unanswered', 8],
-  ['failed', 'FAILED', 'unanswered', 5],
-  ['noAnswer', 'NO_ANSWER', 'unanswered', 12],
+  ['queued', 'waiting', 1],
+  ['ringing', 'ringing', 1],
+  ['inProgress', 'live', 3],
+  ['canceled', 'unanswered', 4],
+  ['completed', 'answered', 60],
+  ['busy', 'unanswered', 8],
+  ['failed', 'unanswered', 5],
+  ['noAnswer', 'unanswered', 12],
 ];
-const FREECLIMB_DIRECTIONS = [
-  ['inbound', 'INBOUND'],
-  ['outboundAPI', 'OUTBOUND_API'],
-  ['outboundDial', 'OUTBOUND_DIAL'],
-] as const;
 
 const freeclimb: VendorProfile = {
+  format: 'freeclimb',
   legs: true,
   call({ random, index, accountId, start, parent }) {
-    const [vendorStatus, status, phase] = walkOrPick(random, index, FREECLIMB_STATUSES, (e) => e[3]);
-    const [vendorDirection, direction] = parent ? FREECLIMB_DIRECTIONS[2] : walk(random, index, FREECLIMB_DIRECTIONS);
+    const [status, phase] = walkOrPick(random, index, FREECLIMB_STATUSES, (e) => e[2]);
+    const direction = parent ? 'outboundDial' : walk(random, index, ['inbound', 'outboundAPI', 'outboundDial'] as const);
     const t = timeline(random, start, phase);
-    const party = partiesFor(random, accountId, direction === 'INBOUND');
+    const party = partiesFor(random, accountId, direction === 'inbound');
     const callId = `CA${random.hex(40)}`;
     const vendorAccount = `AC${accountHex(accountId, 40)}`;
-    const answeredBy = direction !== 'INBOUND' && t.answer ? walk(random, index, ['human', 'machine'] as const) : null;
-    const revision = t.end ? 2 : 1;
+    const answeredBy = direction !== 'inbound' && t.answer ? walk(random, index, ['human', 'machine'] as const) : null;
     const uri = `/Accounts/${vendorAccount}/Calls/${callId}`;
-    const payload = {
-      uri,
-      revision,
-      dateCreated: rfc1123(start),
-      dateUpdated: rfc1123(t.end ?? start),
-      callId,
-      parentCallId: parent?.row.external_id ?? null,
-      accountId: vendorAccount,
-      from: party.from,
-      to: party.to,
-      phoneNumberId: `PN${random.hex(40)}`,
-      status: vendorStatus,
-      startTime: rfc1123(t.start),
-      connectTime: rfc1123(t.answer),
-      endTime: rfc1123(t.end),
-      duration: t.talk === null ? null : t.duration,
-      connectDuration: t.talk,
-      direction: vendorDirection,
-      answeredBy,
-      subresourceUris: { logs: `${uri}/Logs`, recordings: `${uri}/Recordings` },
-    };
     return {
-      row: {
-        source: 'FREECLIMB',
-        external_id: callId,
-        vendor_account_id: vendorAccount,
+      externalId: callId,
+      record: {
         uri,
-        parent_external_id: payload.parentCallId,
-        from_address: party.from,
-        from_number: party.from,
-        to_address: party.to,
-        to_number: party.to,
-        phone_number_id: payload.phoneNumberId,
-        vendor_created_at: iso(start),
-        vendor_updated_at: iso(t.end ?? start),
-        vendor_revision: revision,
-        ...timingColumns(t),
-        duration: payload.duration,
-        connect_duration: t.talk,
+        revision: t.end ? 2 : 1,
+        dateCreated: rfc1123(start),
+        dateUpdated: rfc1123(t.end ?? start),
+        callId,
+        parentCallId: parent?.externalId ?? null,
+        accountId: vendorAccount,
+        from: party.from,
+        to: party.to,
+        phoneNumberId: `PN${random.hex(40)}`,
         status,
-        vendor_status: vendorStatus,
+        startTime: rfc1123(t.start),
+        connectTime: rfc1123(t.answer),
+        endTime: rfc1123(t.end),
+        duration: t.talk === null ? null : t.duration,
+        connectDuration: t.talk,
         direction,
-        vendor_direction: vendorDirection,
-        answered_by: answeredBy?.toUpperCase() ?? null,
-        vendor_answered_by: answeredBy,
-        payload,
-        ...bookkeeping(t, start),
+        answeredBy,
+        subresourceUris: { logs: `${uri}/Logs`, recordings: `${uri}/Recordings` },
       },
-      attempts: [],
-      recordings: maybeRecording(random, t, (id) => `https://www.freeclimb.com/apiserver${uri}/Recordings/${id}/Download`),
     };
   },
 };
 
 const RESTCOMM_STATUSES: readonly StatusEntry[] = [
-  ['queued', 'QUEUED', 'waiting', 1],
-  ['ringing', 'RINGING', 'ringing', 1],
-  ['in-progress', 'IN_PROGRESS', 'live', 3],
-  ['canceled', 'CANCELED', 'unanswered', 4],
-  ['completed', 'COMPLETED', 'answered', 60],
-  ['failed', 'FAILED', 'unanswered', 5],
-  ['busy', 'BUSY', 'unanswered', 8],
-  ['no-answer', 'NO_ANSWER', 'unanswered', 12],
+  ['queued', 'waiting', 1],
+  ['ringing', 'ringing', 1],
+  ['in-progress', 'live', 3],
+  ['canceled', 'unanswered', 4],
+  ['completed', 'answered', 60],
+  ['failed', 'unanswered', 5],
+  ['busy', 'unanswered', 8],
+  ['no-answer', 'unanswered', 12],
 ];
-const RESTCOMM_DIRECTIONS = [
-  ['inbound', 'INBOUND'],
-  ['outbound-api', 'OUTBOUND_API'],
-  ['outbound-dial', 'OUTBOUND_DIAL'],
-] as const;
-const RESTCOMM_ANSWERED_BY = [
-  ['human', 'HUMAN'],
-  ['machine_start', 'MACHINE'],
-  ['machine_end_beep', 'MACHINE'],
-  ['fax', 'FAX'],
-  ['unknown', 'UNKNOWN'],
-] as const;
+const RESTCOMM_ANSWERED_BY = ['human', 'machine_start', 'machine_end_beep', 'fax', 'unknown'] as const;
 const CLIENT_NAMES = ['alice', 'bob', 'carol', 'dave'];
-const CALLER_NAMES = ['ALICE SMITH', 'WIRELESS CALLER', 'ACME CORP', 'J DOE'];
+const CALLER_NAMES = ['ALICE SMITH', 'WIRELESS CALLER', 'ACME CORP', 'J DOE', null];
 
 const restcomm: VendorProfile = {
+  format: 'restcomm',
   legs: true,
   call({ random, index, accountId, start, parent }) {
-    const [vendorStatus, status, phase] = walkOrPick(random, index, RESTCOMM_STATUSES, (e) => e[3]);
-    const [vendorDirection, direction] = parent ? RESTCOMM_DIRECTIONS[2] : walk(random, index, RESTCOMM_DIRECTIONS);
+    const [status, phase] = walkOrPick(random, index, RESTCOMM_STATUSES, (e) => e[2]);
+    const direction = parent ? 'outbound-dial' : walk(random, index, ['inbound', 'outbound-api', 'outbound-dial'] as const);
     const t = timeline(random, start, phase);
-    const inbound = direction === 'INBOUND';
+    const inbound = direction === 'inbound';
     const party = partiesFor(random, accountId, inbound);
     const fromClient = inbound && random.chance(0.1) ? random.pick(CLIENT_NAMES) : null;
-    const from = fromClient ?? party.from;
     const sid = `CA${random.hex(32)}`;
     const vendorAccount = `AC${accountHex(accountId, 32)}`;
-    const answered = t.answer && !inbound ? walk(random, index, RESTCOMM_ANSWERED_BY) : null;
+    const answeredBy = t.answer && !inbound ? walk(random, index, RESTCOMM_ANSWERED_BY) : null;
     const price = t.talk === null ? null : (-0.0085 * Math.ceil(t.talk / 60)).toFixed(5);
     const forwardedFrom = inbound && random.chance(0.1) ? phoneNumber(random) : null;
-    const callerName = inbound && random.chance(0.3) ? random.pick(CALLER_NAMES) : null;
-    const uri = `/2012-04-24/Accounts/${vendorAccount}/Calls/${sid}.json`;
-    const payload = {
-      sid,
-      parent_call_sid: parent?.row.external_id ?? null,
-      account_sid: vendorAccount,
-      date_created: rfc1123(start),
-      date_updated: rfc1123(t.end ?? start),
-      to: party.to,
-      from,
-      phone_number_sid: `PN${random.hex(32)}`,
-      status: vendorStatus,
-      start_time: rfc1123(t.start),
-      end_time: rfc1123(t.end),
-      duration: String(t.duration ?? 0),
-      price,
-      price_unit: 'USD',
-      direction: vendorDirection,
-      answered_by: answered?.[0] ?? null,
-      api_version: '2012-04-24',
-      forwarded_from: forwardedFrom,
-      caller_name: callerName,
-      uri,
-    };
+    // The first inbound call walks the names (index 0 is inbound); later ones have one 40% of the time.
+    const callerName = inbound ? walkOrPick(random, index, CALLER_NAMES, (name) => (name === null ? 6 : 1)) : null;
     return {
-      row: {
-        source: 'RESTCOMM',
-        external_id: sid,
-        vendor_account_id: vendorAccount,
-        uri,
-        parent_external_id: payload.parent_call_sid,
-        from_address: from,
-        from_number: fromClient ? null : from,
-        caller_name: callerName,
-        to_address: party.to,
-        to_number: party.to,
-        forwarded_from: forwardedFrom,
-        phone_number_id: payload.phone_number_sid,
-        vendor_created_at: iso(start),
-        vendor_updated_at: iso(t.end ?? start),
-        ...timingColumns(t),
-        duration: t.duration ?? 0,
+      externalId: sid,
+      record: {
+        sid,
+        parent_call_sid: parent?.externalId ?? null,
+        account_sid: vendorAccount,
+        date_created: rfc1123(start),
+        date_updated: rfc1123(t.end ?? start),
+        to: party.to,
+        from: fromClient ?? party.from,
+        phone_number_sid: `PN${random.hex(32)}`,
         status,
-        vendor_status: vendorStatus,
-        direction,
-        vendor_direction: vendorDirection,
-        answered_by: answered?.[1] ?? null,
-        vendor_answered_by: answered?.[0] ?? null,
+        start_time: rfc1123(t.start),
+        end_time: rfc1123(t.end),
+        duration: String(t.duration ?? 0),
         price,
-        currency: 'USD',
+        price_unit: 'USD',
+        direction,
+        answered_by: answeredBy,
         api_version: '2012-04-24',
-        payload,
-        ...bookkeeping(t, start),
+        forwarded_from: forwardedFrom,
+        caller_name: callerName,
+        uri: `/2012-04-24/Accounts/${vendorAccount}/Calls/${sid}.json`,
       },
-      attempts: [],
-      recordings: maybeRecording(random, t, (id) => `/2012-04-24/Accounts/${vendorAccount}/Recordings/${id}.wav`),
     };
   },
 };
 
-/** [PBX result, our status, what happened, weight]. */
+/** [PBX result, what happened, weight]. */
 const PBX_RESULTS: readonly StatusEntry[] = [
-  ['busy', 'BUSY', 'unanswered', 8],
-  ['answered', 'COMPLETED', 'answered', 20],
-  ['bridged', 'COMPLETED', 'answered', 45],
-  ['not answered', 'NO_ANSWER', 'unanswered', 15],
-  ['rejected', 'CANCELED', 'unanswered', 5],
-  ['failed', 'FAILED', 'unanswered', 5],
+  ['busy', 'unanswered', 8],
+  ['answered', 'answered', 20],
+  ['bridged', 'answered', 45],
+  ['not answered', 'unanswered', 15],
+  ['rejected', 'unanswered', 5],
+  ['failed', 'unanswered', 5],
 ];
 const PBX_DISPOSITIONS = ['callee_bye', 'caller_bye', 'caller_cancel', 'callee_refuse', 'internal_cancel', ''];
 const PBX_EXTENSIONS = [
@@ -329,9 +238,10 @@ const PBX_EXTENSIONS = [
 const HANGUP_CAUSES = ['NORMAL_CLEARING', 'USER_BUSY', 'NO_ANSWER', 'CALL_REJECTED', 'ORIGINATOR_CANCEL'];
 
 const pbx: VendorProfile = {
+  format: 'pbx',
   legs: false,
   call({ random, index, accountId, start }) {
-    const [result, status, phase] = walkOrPick(random, index, PBX_RESULTS, (e) => e[3]);
+    const [result, phase] = walkOrPick(random, index, PBX_RESULTS, (e) => e[2]);
     const flow = walk(random, index, ['in', 'out'] as const);
     const disposition = walk(random, index, PBX_DISPOSITIONS);
     const t = timeline(random, start, phase);
@@ -344,104 +254,68 @@ const pbx: VendorProfile = {
     const bridgedTime = bridged ? new Date(t.answer!.getTime() + random.int(1, 15) * 1000) : null;
     const bridgedDuration = bridgedTime && t.end ? Math.round((t.end.getTime() - bridgedTime.getTime()) / 1000) : null;
     const quality = t.talk !== null && random.chance(0.4) ? { rate: random.int(1, 5), max_rate: 5 } : null;
-    const payload = {
-      call_uuid: random.uuid(),
-      client_owner_id: stableHash(accountId) % 100000,
-      flow,
-      from_username: inbound ? customer.slice(1) : String(extensionId),
-      from_domain: inbound ? 'sip.carrier.example.net' : domain,
-      from_screen_name: inbound ? null : extensionName,
-      to_username: inbound ? String(extensionId) : customer.slice(1),
-      to_domain: inbound ? domain : 'sip.carrier.example.net',
-      did_number: did?.slice(1) ?? null,
-      did_domain: did ? domain : null,
-      bridged_username: bridged ? String(random.pick(PBX_EXTENSIONS)[0]) : null,
-      bridged_domain: bridged ? domain : null,
-      bridged_time_gmt: pbxTime(bridgedTime),
-      bridged_duration: bridgedDuration,
-      duration: t.duration,
-      extension_id: extensionId,
-      extension_name: extensionName,
-      extension_type: extensionType,
-      extension_group_owner_id: extensionType === 'phone' ? 7 : null,
-      ext_number_reg: extensionId === 101 ? did?.slice(1) ?? null : null,
-      hangup_cause: random.pick(HANGUP_CAUSES),
-      hangup_disposition: disposition,
-      init_time_gmt: pbxTime(t.start),
-      start_time_gmt: pbxTime(t.answer),
-      hangup_time_gmt: pbxTime(t.end),
-      result,
-      diversion_number: inbound && random.chance(0.1) ? phoneNumber(random).slice(1) : null,
-      quality_rate: quality,
-    };
+    const callUuid = random.uuid();
     return {
-      row: {
-        source: 'PBX',
-        external_id: payload.call_uuid,
-        vendor_account_id: String(payload.client_owner_id),
-        from_address: payload.from_username,
-        from_number: inbound ? customer : null,
-        from_domain: payload.from_domain,
-        caller_name: payload.from_screen_name,
-        to_address: payload.to_username,
-        to_number: inbound ? null : customer,
-        to_domain: payload.to_domain,
-        diversion_number: payload.diversion_number ? `+${payload.diversion_number}` : null,
-        did_number: did,
-        did_domain: payload.did_domain,
-        bridged_address: payload.bridged_username,
-        bridged_domain: payload.bridged_domain,
+      externalId: callUuid,
+      record: {
+        call_uuid: callUuid,
+        client_owner_id: stableHash(accountId) % 100000,
+        flow,
+        from_username: inbound ? customer.slice(1) : String(extensionId),
+        from_domain: inbound ? 'sip.carrier.example.net' : domain,
+        from_screen_name: inbound ? null : extensionName,
+        to_username: inbound ? String(extensionId) : customer.slice(1),
+        to_domain: inbound ? domain : 'sip.carrier.example.net',
+        did_number: did?.slice(1) ?? null,
+        did_domain: did ? domain : null,
+        bridged_username: bridged ? String(random.pick(PBX_EXTENSIONS)[0]) : null,
+        bridged_domain: bridged ? domain : null,
+        bridged_time_gmt: pbxTime(bridgedTime),
+        bridged_duration: bridgedDuration,
+        duration: t.duration,
         extension_id: extensionId,
         extension_name: extensionName,
         extension_type: extensionType,
-        extension_group_id: payload.extension_group_owner_id,
-        extension_external_number: payload.ext_number_reg ? `+${payload.ext_number_reg}` : null,
-        ...timingColumns(t),
-        bridged_time: iso(bridgedTime),
-        bridged_duration: bridgedDuration,
-        status,
-        vendor_status: null,
-        direction: inbound ? 'INBOUND' : 'OUTBOUND',
-        vendor_direction: flow,
-        hangup_cause: payload.hangup_cause,
-        hangup_disposition: disposition === '' ? 'UNDETERMINED' : disposition.toUpperCase(),
-        pbx_result: result.replace(' ', '_').toUpperCase(),
-        vendor_result: result,
-        quality_rate: quality?.rate ?? null,
-        quality_max_rate: quality?.max_rate ?? null,
-        payload,
-        ...bookkeeping(t, start),
+        extension_group_owner_id: extensionType === 'phone' ? 7 : null,
+        ext_number_reg: extensionId === 101 ? (did?.slice(1) ?? null) : null,
+        hangup_cause: random.pick(HANGUP_CAUSES),
+        hangup_disposition: disposition,
+        init_time_gmt: pbxTime(t.start),
+        start_time_gmt: pbxTime(t.answer),
+        hangup_time_gmt: pbxTime(t.end),
+        result,
+        diversion_number: inbound && random.chance(0.1) ? phoneNumber(random).slice(1) : null,
+        quality_rate: quality,
       },
-      attempts: [],
-      recordings: [],
     };
   },
 };
 
-/** [State, FinalResult (FINISHED only), our status, weight]. */
+/** [State, FinalResult (FINISHED only), weight]. */
 const CALLFIRE_OUTCOMES = [
-  ['FINISHED', 'LA', 'COMPLETED', 50],
-  ['FINISHED', 'AM', 'COMPLETED', 15],
-  ['FINISHED', 'BUSY', 'BUSY', 8],
-  ['FINISHED', 'NO_ANS', 'NO_ANSWER', 15],
-  ['FINISHED', 'XFER', 'COMPLETED', 2],
-  ['FINISHED', 'XFER_LEG', 'COMPLETED', 1],
-  ['FINISHED', 'DNC', 'CANCELED', 1],
-  ['FINISHED', 'UNDIALED', 'CANCELED', 1],
-  ['FINISHED', 'SD', 'CANCELED', 1],
-  ['FINISHED', 'POSTPONED', 'CANCELED', 1],
-  ['FINISHED', 'ABANDONED', 'CANCELED', 1],
-  ['FINISHED', 'INTERNAL_ERROR', 'FAILED', 1],
-  ['FINISHED', 'CARRIER_ERROR', 'FAILED', 1],
-  ['FINISHED', 'CARRIER_TEMP_ERROR', 'FAILED', 1],
-  ['READY', null, 'QUEUED', 2],
-  ['SELECTED', null, 'QUEUED', 1],
-  ['CALLBACK', null, 'QUEUED', 1],
-  ['DNC', null, 'CANCELED', 1],
-  ['DUP', null, 'CANCELED', 1],
-  ['INVALID', null, 'FAILED', 2],
-  ['TIMEOUT', null, 'NO_ANSWER', 1],
+  ['FINISHED', 'AM', 15],
+  ['FINISHED', 'BUSY', 8],
+  ['FINISHED', 'LA', 50],
+  ['FINISHED', 'NO_ANS', 15],
+  ['FINISHED', 'XFER', 2],
+  ['FINISHED', 'XFER_LEG', 1],
+  ['FINISHED', 'DNC', 1],
+  ['FINISHED', 'UNDIALED', 1],
+  ['FINISHED', 'SD', 1],
+  ['FINISHED', 'POSTPONED', 1],
+  ['FINISHED', 'ABANDONED', 1],
+  ['FINISHED', 'INTERNAL_ERROR', 1],
+  ['FINISHED', 'CARRIER_ERROR', 1],
+  ['FINISHED', 'CARRIER_TEMP_ERROR', 1],
+  ['READY', null, 2],
+  ['SELECTED', null, 1],
+  ['CALLBACK', null, 1],
+  ['DNC', null, 1],
+  ['DUP', null, 1],
+  ['INVALID', null, 2],
+  ['TIMEOUT', null, 1],
 ] as const;
+/** Results of an attempt that someone (or a machine) answered: the attempt has talk time, and may have a recording. */
 const ANSWERED_RESULTS = new Set(['LA', 'AM', 'XFER', 'XFER_LEG']);
 const IVR_QUESTIONS = [
   ['satisfaction', ['1', '2', '3', '4', '5']],
@@ -450,80 +324,67 @@ const IVR_QUESTIONS = [
 ] as const;
 
 /** CallFire ids are numbers; each call owns a block of ten for itself and its attempts. */
-const callfireId = (serial: number, offset: number) => String(224205636001 + serial * 10 + offset);
+const callfireId = (serial: number, offset: number) => 224205636001 + serial * 10 + offset;
 
-function callfireAttempt(
-  random: Random,
-  ids: { attempt: string; recording: string },
-  start: Date,
-  result: string,
-  recordable: boolean,
-): GeneratedAttempt & { t: Timeline } {
+/** ISO-8601 as CallFire writes it: without milliseconds when there are none. */
+const callfireTime = (date: Date | null) => (date ? date.toISOString().replace('.000Z', 'Z') : null);
+
+/** One attempt (`CallRecord`) as CallFire writes it, and when it ended. */
+function callfireAttempt(random: Random, ids: { attempt: number; recording: number }, start: Date, result: string, recordable: boolean, walking: boolean) {
   const answered = ANSWERED_RESULTS.has(result);
   const t = timeline(random, start, answered ? 'answered' : 'unanswered');
+  // While the outcomes are walked, every answered call shows IVR answers (the third, LA, has three attempts).
   const questionResponses =
-    result === 'LA' && random.chance(0.6)
-      ? IVR_QUESTIONS.slice(0, random.int(1, 3)).map(([question, answers]) => ({ question, response: random.pick(answers) }))
+    result === 'LA' && (random.chance(0.6) || walking)
+      ? IVR_QUESTIONS.slice(0, random.int(1, 3)).map(([question, answers]) => ({ Question: question, Response: random.pick(answers) }))
       : [];
-  const id = ids.attempt;
-  const recordingId = ids.recording;
   const recordings =
-    recordable && answered && random.chance(0.5)
-      ? [{
-          external_id: recordingId,
-          name: `call-${id}`,
-          recorded_at: iso(t.answer),
-          length_seconds: t.talk,
-          url: `https://www.callfire.com/api/1.1/rest/call/recording/${recordingId}.mp3`,
-        }]
+    recordable && answered && random.chance(0.8)
+      ? [{ '@id': ids.recording, Name: `call-${ids.attempt}`, Created: callfireTime(t.answer), LengthInSeconds: t.talk, Link: `https://www.callfire.com/api/1.1/rest/call/recording/${ids.recording}.mp3` }]
       : [];
   return {
-    t,
-    recordings,
-    row: {
-      external_id: id,
-      result,
-      vendor_result: result,
-      originate_time: iso(t.start),
-      answer_time: iso(t.answer),
-      finish_time: iso(t.end),
-      duration: t.talk ?? 0,
-      billed_amount: answered ? (Math.ceil((t.talk ?? 0) / 60) * 1.0).toFixed(1) : '0.0',
-      switch_id: random.uuid(),
-      caller_name: 'c105.cf6.kernelfire.com',
-      question_responses: questionResponses,
+    end: t.end,
+    attempt: {
+      '@id': ids.attempt,
+      Result: result,
+      FinishTime: callfireTime(t.end),
+      BilledAmount: answered ? Math.ceil((t.talk ?? 0) / 60) : 0,
+      OriginateTime: callfireTime(t.start),
+      AnswerTime: callfireTime(t.answer),
+      Duration: t.talk ?? 0,
+      SwitchId: random.uuid(),
+      CallerName: 'c105.cf6.kernelfire.com',
+      QuestionResponse: questionResponses,
+      RecordingMeta: recordings,
     },
   };
 }
 
 const callfire: VendorProfile = {
+  format: 'callfire',
   legs: false,
   call({ random, index, accountId, serial, start }) {
-    const [state, finalResult, status] = walkOrPick(random, index, CALLFIRE_OUTCOMES, (e) => e[3]);
-    const finished = finalResult !== null;
-    const inbound = random.chance(0.1);
+    const [state, finalResult] = walkOrPick(random, index, CALLFIRE_OUTCOMES, (e) => e[2]);
+    const inbound = random.chance(0.4);
     const party = partiesFor(random, accountId, inbound);
-    const attemptCount = finished ? 1 + (index % 3) : 0;
-    const attempts: Array<GeneratedAttempt & { t: Timeline }> = [];
+    const attemptCount = finalResult !== null ? 1 + (index % 3) : 0;
+    const attempts: Array<Record<string, unknown>> = [];
     let at = start;
     for (let n = 1; n <= attemptCount; n += 1) {
       const result = n === attemptCount ? finalResult! : random.pick(['NO_ANS', 'BUSY']);
-      const ids = { attempt: callfireId(serial, n), recording: callfireId(serial, n + 5) };
-      const attempt = callfireAttempt(random, ids, at, result, n === attemptCount);
-      attempts.push({ ...attempt, row: { ...attempt.row, attempt: n } });
-      at = new Date((attempt.t.end ?? at).getTime() + random.int(600, 3600) * 1000);
+      const made = callfireAttempt(random, { attempt: callfireId(serial, n), recording: callfireId(serial, n + 5) }, at, result, n === attemptCount, index < CALLFIRE_OUTCOMES.length);
+      attempts.push(made.attempt);
+      at = new Date((made.end ?? at).getTime() + random.int(600, 3600) * 1000);
     }
-    const first = attempts[0];
-    const last = attempts[attempts.length - 1];
-    const answeredAttempt = attempts.find((attempt) => attempt.t.answer);
     const id = callfireId(serial, 0);
     const created = new Date(start.getTime() - 60_000);
-    const modified = last?.t.end ?? created;
+    const last = attempts.at(-1);
     const label = random.chance(0.5) ? random.pick(['spring-promo', 'renewals', 'survey']) : null;
     const broadcastId = 1836940001 + (stableHash(accountId) % 50) * 1000 + random.int(0, 3);
-    const payload = {
-      Call: {
-        '@id': Number(id),
+    return {
+      externalId: String(id),
+      record: {
+        '@id': id,
         FromNumber: party.from.slice(1),
         ToNumber: { value: party.to.slice(1) },
         State: state,
@@ -531,137 +392,62 @@ const callfire: VendorProfile = {
         BroadcastId: broadcastId,
         ContactId: 169915679001 + random.int(0, 99999),
         Inbound: inbound,
-        Created: created.toISOString().replace('.000', ''),
-        Modified: modified.toISOString().replace('.000', ''),
-        ...(finished ? { FinalResult: finalResult } : {}),
+        Created: callfireTime(created),
+        Modified: (last?.FinishTime as string | null | undefined) ?? callfireTime(created),
+        ...(finalResult !== null ? { FinalResult: finalResult } : {}),
         ...(label ? { Label: [{ Name: label }] } : {}),
-        CallRecord: [...attempts].reverse().map((attempt) => ({
-          '@id': Number(attempt.row.external_id),
-          Result: attempt.row.vendor_result,
-          FinishTime: attempt.row.finish_time,
-          BilledAmount: Number(attempt.row.billed_amount),
-          OriginateTime: attempt.row.originate_time,
-          AnswerTime: attempt.row.answer_time,
-          Duration: attempt.row.duration,
-          QuestionResponse: (attempt.row.question_responses as Array<{ question: string; response: string }>).map((qr) => ({
-            Question: qr.question,
-            Response: qr.response,
-          })),
-          RecordingMeta: attempt.recordings.map((r) => ({
-            '@id': Number(r.external_id),
-            Name: r.name,
-            Created: r.recorded_at,
-            LengthInSeconds: r.length_seconds,
-            Link: r.url,
-          })),
-        })),
+        // Exports list attempts newest first.
+        CallRecord: attempts.reverse(),
       },
-    };
-    const t: Timeline = {
-      start: first?.t.start ?? null,
-      answer: answeredAttempt?.t.answer ?? null,
-      end: last?.t.end ?? null,
-      duration: last ? (last.row.duration as number) : null,
-      talk: null,
-    };
-    return {
-      row: {
-        source: 'CALLFIRE',
-        external_id: id,
-        from_address: payload.Call.FromNumber,
-        from_number: party.from,
-        to_address: payload.Call.ToNumber.value,
-        to_number: party.to,
-        vendor_created_at: iso(created),
-        vendor_updated_at: iso(modified),
-        ...timingColumns(t),
-        status,
-        vendor_status: state,
-        direction: inbound ? 'INBOUND' : 'OUTBOUND',
-        vendor_direction: inbound ? 'Inbound: true' : 'Inbound: false',
-        callfire_state: state,
-        callfire_final_result: finished ? finalResult : null,
-        vendor_result: finished ? finalResult : null,
-        broadcast_id: broadcastId,
-        batch_id: payload.Call.BatchId,
-        contact_id: payload.Call.ContactId,
-        label,
-        payload,
-        ...bookkeeping(t, created),
-      },
-      attempts,
-      recordings: [],
     };
   },
 };
 
-const JAMBONZ_STATUSES: readonly (readonly [string, string, Phase, number, number, string])[] = [
-  ['trying', 'TRYING', 'ringing', 1, 100, 'Trying'],
-  ['ringing', 'RINGING', 'ringing', 1, 180, 'Ringing'],
-  ['early-media', 'RINGING', 'ringing', 1, 183, 'Session Progress'],
-  ['in-progress', 'IN_PROGRESS', 'live', 3, 200, 'OK'],
-  ['completed', 'COMPLETED', 'answered', 60, 200, 'OK'],
-  ['failed', 'FAILED', 'unanswered', 5, 503, 'Service Unavailable'],
-  ['busy', 'BUSY', 'unanswered', 8, 486, 'Busy Here'],
-  ['no-answer', 'NO_ANSWER', 'unanswered', 12, 487, 'Request Terminated'],
+/** [call_status, what happened, weight, sip_status, sip_reason]. */
+const JAMBONZ_STATUSES: readonly (readonly [string, Phase, number, number, string])[] = [
+  ['trying', 'ringing', 1, 100, 'Trying'],
+  ['ringing', 'ringing', 1, 180, 'Ringing'],
+  ['early-media', 'ringing', 1, 183, 'Session Progress'],
+  ['in-progress', 'live', 3, 200, 'OK'],
+  ['completed', 'answered', 60, 200, 'OK'],
+  ['failed', 'unanswered', 5, 503, 'Service Unavailable'],
+  ['busy', 'unanswered', 8, 486, 'Busy Here'],
+  ['no-answer', 'unanswered', 12, 487, 'Request Terminated'],
 ];
 
 const jambonz: VendorProfile = {
+  format: 'jambonz',
   legs: true,
   call({ random, index, accountId, start, parent }) {
-    const [vendorStatus, status, phase, , sipStatus, sipReason] = walkOrPick(random, index, JAMBONZ_STATUSES, (e) => e[3]);
+    const [status, phase, , sipStatus, sipReason] = walkOrPick(random, index, JAMBONZ_STATUSES, (e) => e[2]);
     const direction = parent ? 'outbound' : walk(random, index, ['inbound', 'outbound'] as const);
     const t = timeline(random, start, phase);
     const inbound = direction === 'inbound';
     const party = partiesFor(random, accountId, inbound);
     const epoch = (date: Date | null) => date?.getTime() ?? null;
-    const payload = {
-      call_sid: random.uuid(),
-      parent_call_sid: parent?.row.external_id ?? null,
-      account_sid: `${accountHex(accountId, 8)}-4771-44cb-92a6-${accountHex(accountId, 12)}`,
-      application_sid: random.uuid(),
-      call_id: `${random.hex(8)}-${random.hex(4)}-123a-28b2-${random.hex(12)}`,
-      direction,
-      from: party.from.slice(1),
-      to: party.to.slice(1),
-      caller_name: '',
-      call_status: vendorStatus,
-      sip_status: sipStatus,
-      sip_reason: sipReason,
-      service_url: 'https://cpaas.example.net',
-      ...(inbound ? { originating_sip_ip: `54.172.60.${random.int(1, 9)}:5060`, originating_sip_trunk_name: 'SBC' } : {}),
-      duration: t.duration,
-      attempted_at: epoch(t.start),
-      answered_at: epoch(t.answer),
-      terminated_at: epoch(t.end),
-    };
+    const callSid = random.uuid();
     return {
-      row: {
-        source: 'JAMBONZ',
-        external_id: payload.call_sid,
-        vendor_account_id: payload.account_sid,
-        sip_call_id: payload.call_id,
-        parent_external_id: payload.parent_call_sid,
-        from_address: payload.from,
-        from_number: party.from,
-        to_address: payload.to,
-        to_number: party.to,
-        ...timingColumns(t),
-        status,
-        vendor_status: vendorStatus,
-        direction: inbound ? 'INBOUND' : 'OUTBOUND',
-        vendor_direction: direction,
+      externalId: callSid,
+      record: {
+        call_sid: callSid,
+        parent_call_sid: parent?.externalId ?? null,
+        account_sid: `${accountHex(accountId, 8)}-4771-44cb-92a6-${accountHex(accountId, 12)}`,
+        application_sid: random.uuid(),
+        call_id: `${random.hex(8)}-${random.hex(4)}-123a-28b2-${random.hex(12)}`,
+        direction,
+        from: party.from.slice(1),
+        to: party.to.slice(1),
+        caller_name: '',
+        call_status: status,
         sip_status: sipStatus,
         sip_reason: sipReason,
-        application_id: payload.application_sid,
-        service_url: payload.service_url,
-        originating_sip_ip: payload.originating_sip_ip ?? null,
-        originating_sip_trunk: payload.originating_sip_trunk_name ?? null,
-        payload,
-        ...bookkeeping(t, start),
+        service_url: 'https://cpaas.example.net',
+        ...(inbound ? { originating_sip_ip: `54.172.60.${random.int(1, 9)}:5060`, originating_sip_trunk_name: 'SBC' } : {}),
+        duration: t.duration,
+        attempted_at: epoch(t.start),
+        answered_at: epoch(t.answer),
+        terminated_at: epoch(t.end),
       },
-      attempts: [],
-      recordings: maybeRecording(random, t, (id) => `https://cpaas.example.net/v1/Accounts/${payload.account_sid}/RecentCalls/${payload.call_sid}/record/${id}`),
     };
   },
 };

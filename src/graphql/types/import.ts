@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
-import { recordAudit } from '../../auth/audit.js';
+import { recordAuditIn } from '../../auth/audit.js';
+import { rolledBack, type SqlExecutor } from '../../db/sql-driver.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { native } from '../../importers/formats/native.js';
-import { importCalls, type FormatName, type ImportSummary } from '../../importers/import.js';
+import { emptySummary, importCalls, type FormatName, type ImportSummary } from '../../importers/import.js';
 import { RecordError } from '../../importers/normalize.js';
 import { InputError } from '../../importers/read.js';
-import { linkLegs, staged, writeBatch } from '../../importers/writer.js';
+import { linkLegs, staged, writeCalls, type BatchItem } from '../../importers/writer.js';
 import { UserInputError } from '../../errors.js';
 import { currentRequest } from '../../telemetry.js';
 import { builder } from '../builder.js';
@@ -19,7 +20,7 @@ const ImportFormatEnum = builder.enumType('ImportFormat', {
   description: 'The vendor document formats cdrql reads.',
   values: {
     FREECLIMB: { value: 'freeclimb', description: 'FreeClimb call JSON: one call or a list page.' },
-    RESTCOMM: { value: 'restcomm', description: 'Restcomm / Twilio-style calls JSON: one call or a page.' },
+    RESTCOMM: { value: 'restcomm', description: 'Restcomm calls XML (RestcommResponse with a Call or a Calls page) or its Twilio-style JSON: one call or a page.' },
     PBX: { value: 'pbx', description: 'The hosted PBX calls JSON ({ calls, page, per_page, order }).' },
     CALLFIRE: { value: 'callfire', description: 'CallFire call XML (r:Resource, n:CallFinished) or its JSON rendering.' },
     JAMBONZ: { value: 'jambonz', description: 'jambonz calls JSON: one call or an array.' },
@@ -36,13 +37,15 @@ const ImportProblem = builder.objectRef<ImportSummary['problems'][number]>('Impo
 });
 
 const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: boolean }>('ImportSummary').implement({
-  description: 'What an import did: every record is inserted, updated, unchanged or rejected.',
+  description: 'What an import did: every record is inserted, updated, unchanged, stale or rejected.',
   fields: (t) => ({
     inserted: t.exposeInt('inserted', { description: 'Calls that were new.' }),
     updated: t.exposeInt('updated', { description: 'Calls that existed and changed: their revision went up by one.' }),
     unchanged: t.exposeInt('unchanged', { description: 'Calls that existed exactly as imported.' }),
+    stale: t.exposeInt('stale', { description: 'Records older than the version of the call already stored (an earlier revision, update time or stage): they changed nothing.' }),
     rejected: t.exposeInt('rejected', { description: 'Records that were not imported; see problems.' }),
     problems: t.expose('problems', { type: [ImportProblem], description: 'One entry per rejected record, in input order.' }),
+    hint: t.exposeString('hint', { nullable: true, description: 'When every record was rejected for want of its id field: which format the records look like.' }),
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was kept.' }),
   }),
 });
@@ -76,14 +79,32 @@ const CallInput = builder.inputType('CallInput', {
 
 const regionOf = (region: string | null | undefined) => (region ? (region.toUpperCase() as CountryCode) : undefined);
 
-async function audited(ctx: Context, format: string, summary: ImportSummary, dryRun: boolean) {
+/** The import's counts for the request's metrics, and its summary as the mutation answers it. */
+function answered(format: string, summary: ImportSummary, dryRun: boolean) {
   const { inserted, updated, unchanged, rejected } = summary;
   currentRequest()?.imports.push({ format, dryRun, inserted, updated, unchanged, rejected });
-  if (!dryRun && summary.inserted + summary.updated > 0) {
-    const { problems: _problems, ...counts } = summary;
-    await recordAudit(ctx.db.prisma, { accountId: ctx.accountId, actor: { apiKeyId: ctx.credentials.keyId }, action: 'calls.import', details: { format, ...counts } });
-  }
   return { ...summary, dryRun };
+}
+
+/**
+ * Writes native calls in one transaction with their legs' links and the audit event (when they
+ * changed anything); a dry run rolls it back.
+ */
+async function writeNative(ctx: Context, summary: ImportSummary, items: BatchItem[], dryRun: boolean): Promise<ImportSummary> {
+  if (items.length === 0) return summary;
+  const work = async (tx: SqlExecutor) => {
+    const counted = { ...summary };
+    for (const outcome of (await writeCalls(tx, ctx.accountId, items)).values()) counted[outcome] += 1;
+    if (dryRun) return counted;
+    await linkLegs(tx, ctx.accountId, items);
+    const { inserted, updated, unchanged, stale, rejected } = counted;
+    if (inserted + updated > 0) {
+      const details = { format: 'native', inserted, updated, unchanged, stale, rejected };
+      await recordAuditIn(tx, { accountId: ctx.accountId, actor: { apiKeyId: ctx.credentials.keyId }, action: 'calls.import', details });
+    }
+    return counted;
+  };
+  return dryRun ? rolledBack(ctx.db.sql, work) : ctx.db.sql.transaction(work);
 }
 
 builder.mutationFields((t) => ({
@@ -93,7 +114,7 @@ builder.mutationFields((t) => ({
     description: `Imports one vendor document (at most ${MAX_IMPORT_RECORDS} records): the same reader, rules and summary as npm run import (needs the WRITE scope).`,
     args: {
       format: t.arg({ type: ImportFormatEnum, required: true, description: 'Which vendor wrote the document.' }),
-      data: t.arg.string({ required: true, description: 'The document as the vendor wrote it (JSON, or XML for CallFire).' }),
+      data: t.arg.string({ required: true, description: 'The document as the vendor wrote it (JSON, or XML for CallFire and Restcomm).' }),
       dryRun: t.arg.boolean({ required: false, defaultValue: false, description: 'Count what would happen, and keep nothing.' }),
       defaultRegion: t.arg.string({ required: false, description: 'Region of numbers written without a country code, such as US.' }),
     },
@@ -106,8 +127,10 @@ builder.mutationFields((t) => ({
           defaultRegion: regionOf(args.defaultRegion),
           batchSize: MAX_IMPORT_RECORDS + 1,
           maxRecords: MAX_IMPORT_RECORDS,
+          onFault: 'refuse',
+          actor: { apiKeyId: ctx.credentials.keyId },
         });
-        return await audited(ctx, args.format, summary, args.dryRun ?? false);
+        return answered(args.format, summary, args.dryRun ?? false);
       } catch (error) {
         if (error instanceof InputError || error instanceof RecordError) throw new UserInputError(`data: ${error.message}`, { argument: 'data' });
         throw error;
@@ -125,7 +148,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       if (args.calls.length > MAX_IMPORT_RECORDS) throw new UserInputError(`calls: at most ${MAX_IMPORT_RECORDS} per request; got ${args.calls.length}.`);
-      const summary: ImportSummary = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, problems: [] };
+      const summary = emptySummary();
       const items = args.calls.flatMap((call, index) => {
         try {
           return [staged(index + 1, native.normalize({ ...call }, { defaultRegion: regionOf(args.defaultRegion) }))];
@@ -135,11 +158,7 @@ builder.mutationFields((t) => ({
           return [];
         }
       });
-      if (items.length > 0) {
-        for (const outcome of (await writeBatch(ctx.db.sql, ctx.accountId, items, args.dryRun ?? false)).values()) summary[outcome] += 1;
-        if (!args.dryRun) await linkLegs(ctx.db.sql, ctx.accountId, items);
-      }
-      return audited(ctx, 'native', summary, args.dryRun ?? false);
+      return answered('native', await writeNative(ctx, summary, items, args.dryRun ?? false), args.dryRun ?? false);
     },
   }),
 }));

@@ -86,6 +86,8 @@ export const callfire: Format = {
   source: 'CALLFIRE',
   recordPaths: ['$.Resource.Call', '$.ResourceList.Call.*', '$.Resource.ContactHistory.Call.*', '$.Call.*'],
   xml: true,
+  idField: '@id',
+  externalIdOf: (call) => text(call['@id'] ?? call.id ?? call.Id),
   normalize(call, options) {
     const externalId = idOf(call, 'Call.id');
     if (!externalId) throw new RecordError('the Call has no id');

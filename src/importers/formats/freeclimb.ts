@@ -7,8 +7,10 @@ export const freeclimb: Format = {
   name: 'freeclimb',
   source: 'FREECLIMB',
   recordPaths: ['$.calls.*'],
+  idField: 'callId',
+  externalIdOf: (r) => text(r.callId),
   normalize(r, options) {
-    const externalId = text(r.callId);
+    const externalId = freeclimb.externalIdOf(r);
     if (!externalId) throw new RecordError('callId is missing');
     const from = party(r.from, options);
     const to = party(r.to, options);

@@ -10,8 +10,10 @@ export const jambonz: Format = {
   name: 'jambonz',
   source: 'JAMBONZ',
   recordPaths: ['$.calls.*', '$.data.*'],
+  idField: 'call_sid',
+  externalIdOf: (r) => text(r.call_sid),
   normalize(r, options) {
-    const externalId = text(r.call_sid);
+    const externalId = jambonz.externalIdOf(r);
     if (!externalId) throw new RecordError('call_sid is missing');
     const from = party(partyValue(r.from), options);
     const to = party(partyValue(r.to), options);

@@ -6,8 +6,10 @@ export const native: Format = {
   name: 'native',
   source: 'NATIVE',
   recordPaths: [],
+  idField: 'externalId',
+  externalIdOf: (r) => text(r.externalId),
   normalize(r, options) {
-    const externalId = text(r.externalId);
+    const externalId = native.externalIdOf(r);
     if (!externalId) throw new RecordError('externalId is missing');
     const from = party(r.from, options);
     const to = party(r.to, options);

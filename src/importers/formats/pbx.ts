@@ -24,8 +24,10 @@ export const pbx: Format = {
   name: 'pbx',
   source: 'PBX',
   recordPaths: ['$.calls.*'],
+  idField: 'call_uuid',
+  externalIdOf: (r) => text(r.call_uuid),
   normalize(r, options) {
-    const externalId = text(r.call_uuid);
+    const externalId = pbx.externalIdOf(r);
     if (!externalId) throw new RecordError('call_uuid is missing');
     const from = party(r.from_username, options);
     const to = party(r.to_username, options);

@@ -8,13 +8,20 @@ function pick(r: Record<string, unknown>, ...names: string[]): unknown {
   return null;
 }
 
-/** Restcomm / Twilio-style calls JSON: one call, or a page with `calls` and its paging fields. */
+/**
+ * Restcomm calls: its own XML (`<RestcommResponse>` with one `<Call>`, or a `<Calls>` page whose
+ * paging attributes are not records; PascalCase elements), or the Twilio-style JSON it answers
+ * with `.json` (snake_case): one call, or a page with `calls` and its paging fields.
+ */
 export const restcomm: Format = {
   name: 'restcomm',
   source: 'RESTCOMM',
   recordPaths: ['$.calls.*', '$.Calls.*'],
+  xml: true,
+  idField: 'sid',
+  externalIdOf: (r) => text(pick(r, 'sid', 'Sid')),
   normalize(r, options) {
-    const externalId = text(pick(r, 'sid', 'Sid'));
+    const externalId = restcomm.externalIdOf(r);
     if (!externalId) throw new RecordError('sid is missing');
     const from = party(pick(r, 'from', 'From'), options);
     const to = party(pick(r, 'to', 'To'), options);
