@@ -71,6 +71,19 @@ const environmentSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Serve GET /metrics on the public port to requests with Authorization: Bearer <this token>. */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Largest webhook body in bytes; a platform's call callback is a few KB. @default 262144 */
+  WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(262_144),
+  /**
+   * The origin platforms call cdrql at (https://cdrql.example.com), when a proxy stands between:
+   * X-Twilio-Signature signs the URL as the platform called it.
+   */
+  PUBLIC_URL: z.url().optional(),
+  /** Subscriptions one API key may hold open on one instance. @default 100 */
+  LIVE_MAX_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).default(100),
+  /** Changed calls a subscription may have waiting to be sent; a subscriber with this many waiting when more arrive is too slow and is disconnected. @default 1000 */
+  LIVE_QUEUE_LIMIT: z.coerce.number().int().min(1).default(1000),
+  /** Minutes of changes a reconnecting subscriber can catch up on (Last-Event-ID). @default 10 */
+  LIVE_REPLAY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -94,7 +107,15 @@ export interface Limits {
   apiKeyCacheSeconds: number;
 }
 
+export interface LiveLimits {
+  maxSubscriptionsPerKey: number;
+  queueLimit: number;
+  replayMinutes: number;
+}
+
 export interface Config {
+  webhooks: { maxBodyBytes: number; publicUrl: string | undefined };
+  live: LiveLimits;
   database: { url: string | undefined; poolSize: number; preparedStatements: number; pgliteDir: string };
   server: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   metrics: { port: number | undefined; token: string | undefined };
@@ -115,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return {
+    webhooks: { maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') },
+    live: { maxSubscriptionsPerKey: e.LIVE_MAX_SUBSCRIPTIONS_PER_KEY, queueLimit: e.LIVE_QUEUE_LIMIT, replayMinutes: e.LIVE_REPLAY_MINUTES },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, preparedStatements: e.PREPARED_STATEMENTS, pgliteDir: e.PGLITE_DIR },
     server: { port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },

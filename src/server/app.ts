@@ -9,13 +9,16 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createContextFactory } from '../graphql/context.js';
 import { useWholeOperations } from '../graphql/read/execute.js';
+import { createLiveHub } from '../live/hub.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 import { useExportEndpoint } from './export.js';
 import { createMetrics, useMetricsEndpoint, type Metrics } from './metrics.js';
 import { useApiKeys, useBodyLimit, useCostLimit } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
+import { useLiveEventIds } from './live.js';
 import { useRequestLog } from './request-log.js';
+import { useWebhooks } from './webhooks.js';
 
 export interface AppOptions {
   config: Config;
@@ -43,9 +46,13 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
   const authenticator = createAuthenticator(db.sql, limits.apiKeyCacheSeconds);
   const rateLimiter = createRateLimiter(limits.rateLimit);
   const apiKeys = useApiKeys(authenticator, rateLimiter, limits.rateLimit);
-  return createYoga({
+  const context = createContextFactory({ db, pages: config.pages, maxBuckets: limits.maxBuckets, authenticator, credentialsOf: apiKeys.credentialsOf });
+  // This instance's subscriptions; close() ends their streams (on shutdown, before the listener
+  // waits for in-flight requests).
+  const live = createLiveHub({ db, logger, limits: config.live });
+  const yoga = createYoga({
     schema,
-    context: createContextFactory({ db, pages: config.pages, maxBuckets: limits.maxBuckets, authenticator, credentialsOf: apiKeys.credentialsOf }),
+    context: (initial) => ({ ...context(initial), live }),
     graphqlEndpoint: ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -61,6 +68,7 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
     maxRequestBodySize: false,
     logging: logger,
     plugins: [
+      useWebhooks({ db, logger, webhooks: config.webhooks }),
       useRequestLog(logger, metrics),
       ...metrics.plugins,
       ...(config.metrics.token ? [useMetricsEndpoint(metrics, config.metrics.token)] : []),
@@ -84,14 +92,16 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
           }
         },
       }),
+      useLiveEventIds(),
       {
         onDispose: async () => {
           metrics.dispose();
-          await rateLimiter.close();
+          await Promise.all([rateLimiter.close(), live.close()]);
         },
       },
     ],
   });
+  return Object.assign(yoga, { live });
 }
 
 export type App = ReturnType<typeof createApp>;
