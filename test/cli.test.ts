@@ -61,6 +61,24 @@ describe('npm start on the embedded database', { timeout: PROCESS_TEST_TIMEOUT }
     expect(server.output()).toContain('SIGTERM: finishing in-flight requests');
   });
 
+  it('ends open subscription streams on SIGTERM instead of waiting out the shutdown timeout', async () => {
+    const server = await startServer({ PGLITE_DIR: dir, SHUTDOWN_TIMEOUT_SECONDS: '60' });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${DEMO_KEYS[0].key}` },
+      body: JSON.stringify({ query: 'subscription { callChanged { externalId } }' }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    let text = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
+    expect(text).toContain('event: complete');
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(30_000);
+  });
+
   it('finds its data intact after a restart, also after SIGKILL, without seeding again', async () => {
     const first = await startServer({ PGLITE_DIR: dir });
     expect(first.output()).not.toContain('seeded demo data');
