@@ -11,15 +11,14 @@
  * ended), server RSS over the run and server CPU per event. Loopback only; the load is bounded by
  * the parameters.
  */
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import pg from 'pg';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrator.js';
 import { seedDatabase } from '../src/db/seed/index.js';
 import { createWebhookEndpoint } from '../src/webhooks/endpoints.js';
 import { timestampedSignature } from '../src/webhooks/signatures.js';
+import { createServerDatabase } from '../test/helpers/database.js';
 import { cpuMsOf, databaseCpu, nodeEntry, sampleRss, startProcess, type ServerProcess } from './processes.js';
 
 const SUBSCRIPTIONS = Number(process.env.LIVE_BENCH_SUBSCRIPTIONS ?? 1000);
@@ -30,18 +29,6 @@ const DRAIN_MS = 10_000;
 const ACCOUNTS = ['acme', 'globex'] as const;
 const SECRET = 'bench-jambonz-webhook-secret';
 
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) throw new Error('Set DATABASE_URL to a PostgreSQL server: the benchmark makes and drops a database of its own there.');
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const quantile = (sorted: number[], q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 
@@ -92,10 +79,10 @@ function openSubscription(base: URL, key: string, subscriber: Subscriber, agent:
 }
 
 async function main() {
-  const name = `cdrql_live_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl!);
-  url.pathname = `/${name}`;
+  const database = await createServerDatabase();
+  if (!database) throw new Error('Set DATABASE_URL to a PostgreSQL server: the benchmark makes and drops a database of its own there.');
+  const url = new URL(database.url);
+  const name = url.pathname.slice(1);
   const servers: Array<ServerProcess & { url: URL }> = [];
   try {
     const db = await openDatabase({ url: url.toString(), poolSize: 4, preparedStatements: 100, pgliteDir: 'memory://' });
@@ -266,7 +253,7 @@ async function main() {
     postAgent.destroy();
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
   }
 }
 

@@ -237,6 +237,39 @@ describe('npm run keys', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   });
 });
 
+describe('npm run webhooks', { timeout: PROCESS_TEST_TIMEOUT }, () => {
+  it('creates, lists and revokes endpoints; the secret it makes is printed once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));
+    try {
+      expect(await runCli('seed', ['--calls', '20'], { PGLITE_DIR: dir }).exited).toBe(0);
+      const pbx = runCli('webhooks', ['create', '--account', 'acme', '--format', 'pbx', '--name', 'pbx relay'], { PGLITE_DIR: dir });
+      expect(await pbx.exited).toBe(0);
+      const [, id, secret] = /created (wh_[a-f0-9]{12}) for acme \(pbx\): POST \/webhooks\/pbx\/wh_[a-f0-9]{12}\n(whsec_\S+)\nThis is the only time/.exec(pbx.output()) ?? [];
+      expect(secret).toBeDefined();
+      const jambonz = runCli('webhooks', ['create', '--account', 'acme', '--format', 'jambonz', '--name', 'jambonz', '--secret', 'jambonz-secret'], { PGLITE_DIR: dir });
+      expect(await jambonz.exited).toBe(0);
+      expect(jambonz.output()).not.toContain('jambonz-secret');
+      const list = runCli('webhooks', ['list'], { PGLITE_DIR: dir });
+      expect(await list.exited).toBe(0);
+      expect(list.output()).toMatch(new RegExp(`${id}\tacme\tpbx\tpbx relay\t.+\tactive`));
+      expect(list.output()).not.toContain(secret!);
+      const revoke = runCli('webhooks', ['revoke', id!], { PGLITE_DIR: dir });
+      expect(await revoke.exited).toBe(0);
+      expect(revoke.output()).toContain(`revoked ${id} of acme`);
+
+      // Refused before the database is opened.
+      const unsigned = runCli('webhooks', ['create', '--account', 'acme', '--format', 'freeclimb', '--name', 'x'], { PGLITE_DIR: dir });
+      const unknown = runCli('webhooks', ['create', '--account', 'acme', '--format', 'twilio', '--name', 'x'], { PGLITE_DIR: dir });
+      expect(await unsigned.exited).toBe(1);
+      expect(unsigned.output()).toContain('error: freeclimb signs its callbacks with a secret of its own');
+      expect(await unknown.exited).toBe(1);
+      expect(unknown.output()).toContain('error: the format must be one of freeclimb, restcomm, pbx, callfire, jambonz; got "twilio"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('db:migrate and db:seed', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('migrate, then seed a chosen size, and report what they did', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { loadConfig, StartupError } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import type { FormatName } from '../importers/import.js';
 import { createWebhookEndpoint, endpointProblem, listWebhookEndpoints, revokeWebhookEndpoint, WEBHOOK_FORMATS } from '../webhooks/endpoints.js';
-import { runCli } from './run.js';
+import { parseCommand, runCli } from './run.js';
 
 const USAGE = `usage:
   npm run webhooks -- create --account <id> --format <${WEBHOOK_FORMATS.join('|')}> --name <name> [--secret <the platform's signing secret>]
@@ -11,25 +10,16 @@ const USAGE = `usage:
   npm run webhooks -- revoke <endpoint id>`;
 
 runCli(async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: { account: { type: 'string' }, format: { type: 'string' }, name: { type: 'string' }, secret: { type: 'string' } },
-    });
-  } catch (error) {
-    throw new StartupError(`${(error as Error).message}\n${USAGE}`);
+  const { values, command, target } = parseCommand({ account: { type: 'string' }, format: { type: 'string' }, name: { type: 'string' }, secret: { type: 'string' } }, ['create', 'list', 'revoke'], USAGE);
+  if (command === 'create') {
+    if (!values.account || !values.format || !values.name) throw new StartupError(`create needs --account, --format and --name\n${USAGE}`);
+    const problem = endpointProblem(values.format, values.secret);
+    if (problem) throw new StartupError(`${problem}\n${USAGE}`);
   }
-  const { values, positionals } = parsed;
-  const [command, target] = positionals;
-  if (!['create', 'list', 'revoke'].includes(command ?? '')) throw new StartupError(USAGE);
   const config = loadConfig();
   const db = await openDatabase(config.database);
   try {
-    if (command === 'create') {
-      if (!values.account || !values.format || !values.name) throw new StartupError(`create needs --account, --format and --name\n${USAGE}`);
-      const problem = endpointProblem(values.format, values.secret);
-      if (problem) throw new StartupError(`${problem}\n${USAGE}`);
+    if (command === 'create' && values.account && values.format && values.name) {
       const account = await db.prisma.account.findUnique({ where: { id: values.account } });
       if (!account) throw new StartupError(`There is no account "${values.account}".`);
       const { secret, endpoint } = await createWebhookEndpoint(

@@ -1,6 +1,7 @@
 import type { FormatName } from '../../importers/import.js';
 import { createWebhookEndpoint, endpointProblem, listWebhookEndpoints, revokeWebhookEndpoint, WEBHOOK_FORMATS, type WebhookEndpointInfo } from '../../webhooks/endpoints.js';
 import { builder } from '../builder.js';
+import { InputProblem } from './api-key.js';
 
 const MAX_ENDPOINTS_LISTED = 1000;
 
@@ -13,14 +14,6 @@ const WebhookEndpointRef = builder.objectRef<WebhookEndpointInfo>('WebhookEndpoi
     name: t.exposeString('name', { description: 'What the endpoint is for.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked; a revoked endpoint refuses every request.' }),
-  }),
-});
-
-const WebhookProblem = builder.objectRef<{ path: string[]; message: string }>('WebhookEndpointProblem').implement({
-  description: 'Why one input of a webhook endpoint mutation was refused.',
-  fields: (t) => ({
-    path: t.exposeStringList('path', { description: 'The input field at fault.' }),
-    message: t.exposeString('message', { description: 'What is wrong with it.' }),
   }),
 });
 
@@ -52,7 +45,7 @@ const CreateWebhookEndpointPayload = builder
     fields: (t) => ({
       secret: t.exposeString('secret', { nullable: true, description: 'The secret cdrql made, to sign requests with (cdrql-signature). Shown only this once; null when the platform’s own was given.' }),
       endpoint: t.expose('endpoint', { type: WebhookEndpointRef, nullable: true, description: 'The created endpoint.' }),
-      problems: t.expose('problems', { type: [WebhookProblem], description: 'Why no endpoint was created; empty on success.' }),
+      problems: t.expose('problems', { type: [InputProblem], description: 'Why no endpoint was created; empty on success.' }),
     }),
   });
 
@@ -62,7 +55,7 @@ const RevokeWebhookEndpointPayload = builder
     description: 'The revoked endpoint, or why none was revoked.',
     fields: (t) => ({
       endpoint: t.expose('endpoint', { type: WebhookEndpointRef, nullable: true, description: 'The endpoint, now revoked.' }),
-      problems: t.expose('problems', { type: [WebhookProblem], description: 'Why nothing was revoked; empty on success.' }),
+      problems: t.expose('problems', { type: [InputProblem], description: 'Why nothing was revoked; empty on success.' }),
     }),
   });
 
