@@ -304,9 +304,15 @@ describe('Subscription.callChanged', () => {
 describe('subscription limits', () => {
   let limited: TestApp;
   beforeAll(async () => {
-    limited = await createTestApp({ database, env: { LIVE_MAX_SUBSCRIPTIONS_PER_KEY: '1', LIVE_QUEUE_LIMIT: '2' } });
+    limited = await createTestApp({ database, env: { LIVE_MAX_SUBSCRIPTIONS_PER_KEY: '1', LIVE_QUEUE_LIMIT: '2', MAX_COST: '50' } });
   });
   afterAll(() => limited.drop());
+
+  it('prices a subscription as one of its results, against MAX_COST', async () => {
+    const costly = new SseReader(await limited.post({ query: `subscription { callChanged { legs(first: 100) { nodes { id } } } }` }, { accept: 'text/event-stream' }));
+    expect((await costly.result(2000)).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    expect(limited.app.live.openSubscriptions()).toBe(0);
+  });
 
   it('holds at most N open subscriptions per key, and closes streams cleanly on shutdown', async () => {
     const open = await subscribe(limited, `subscription { callChanged { externalId } }`);

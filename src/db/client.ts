@@ -120,12 +120,14 @@ async function listenOnServer(url: string, channel: string, onNotify: (payload: 
     next.on('notification', (message) => {
       if (message.channel === channel && message.payload !== undefined) onNotify(message.payload);
     });
-    next.on('error', () => {
+    const lost = () => {
       void next.end().catch(() => {});
       if (client !== next || stopped) return;
       client = undefined;
-      retry = setTimeout(() => void connect().then(() => onReconnect?.(), scheduleAgain), RELISTEN_DELAY_MS);
-    });
+      scheduleAgain();
+    };
+    next.on('error', lost);
+    next.on('end', lost);
     await next.connect();
     // The channel is one of our own constants; LISTEN takes no parameters.
     await next.query(`LISTEN ${channel}`);

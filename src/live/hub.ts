@@ -162,7 +162,12 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
 
   function start(): Promise<unknown> {
     if (!listening) {
-      listening = db.listen(CALLS_CHANNEL, onNotify, catchUp);
+      // A LISTEN that could not be set up is tried again by the next subscriber.
+      listening = db.listen(CALLS_CHANNEL, onNotify, catchUp).catch((error: unknown) => {
+        listening = undefined;
+        clearInterval(pruner);
+        throw error;
+      });
       pruner = setInterval(() => prune().catch((error: Error) => logger.warn(`pruning call_events failed: ${error.message}`)), PRUNE_INTERVAL_MS);
       pruner.unref();
     }

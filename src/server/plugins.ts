@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Credentials } from '../auth/api-keys.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -75,21 +75,30 @@ export function useApiKeys(authenticator: Authenticator, rateLimiter: RateLimite
   return { plugin, credentialsOf };
 }
 
-/** Refuses an operation whose cost (see graphql/cost.ts) is over `maxCost`, before it runs. */
+/**
+ * Refuses an operation whose cost (see graphql/cost.ts) is over `maxCost`, before it runs. A
+ * subscription is priced as one of its results, each of which it executes anew.
+ */
 export function useCostLimit(maxCost: number, options: CostOptions): Plugin {
+  const refusal = (args: ExecutionArgs) => {
+    const cost = operationCost(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, options);
+    if (cost <= maxCost) return undefined;
+    return {
+      errors: [
+        new GraphQLError(`The operation would cost ${cost}, over the limit of ${maxCost}: ask for smaller pages (first / last) or fewer nested lists.`, {
+          extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost },
+        }),
+      ],
+    };
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = operationCost(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, options);
-      if (cost > maxCost) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError(
-              `The operation would cost ${cost}, over the limit of ${maxCost}: ask for smaller pages (first / last) or fewer nested lists.`,
-              { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost } },
-            ),
-          ],
-        });
-      }
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   };
 }
