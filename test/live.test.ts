@@ -246,7 +246,7 @@ describe('Subscription.callChanged', () => {
   });
 
   it('checks the filter in SQL: only matching calls are delivered', async () => {
-    // As a variable (graphql-js runs it) and written inline (graphql-jit compiles it).
+    // As a variable and written inline.
     const byVariable = await subscribe(a, `subscription($f: CallFilter) { callChanged(filter: $f) { externalId status } }`, {}, { f: { status: { in: ['COMPLETED'] } } });
     const inline = await subscribe(a, `subscription { callChanged(filter: { status: { in: [COMPLETED] } }) { externalId status } }`);
     await waitForSubscriptions(a, 2);

@@ -1,10 +1,10 @@
-import { getArgumentValues, GraphQLError } from 'graphql';
-import { and, SqlParams } from '../../db/read/sql.js';
+import { GraphQLError } from 'graphql';
+import { columnsOf, sql, type Sql } from '../../db/sql.js';
 import type { CallEvent, LiveHub, Subscription } from '../../live/hub.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { loadCall, CallRef } from './call.js';
-import { CallFilter, callFilterWhere } from './call-filter.js';
+import { CallFilter, callFilterWhere, type CallFilterInput } from './call-filter.js';
 
 builder.subscriptionType({ description: 'Calls of the caller’s account as they change, live.', authScopes: { read: true } });
 
@@ -22,16 +22,12 @@ export const currentEvent = new WeakMap<object, string>();
 const EVENT_ID = /^\d{1,19}$/;
 
 /** The events whose call matches the filter, in their order, keeping the latest event of each call. */
-async function matching(ctx: Context, where: ReturnType<typeof callFilterWhere>, events: CallEvent[]): Promise<CallEvent[]> {
+async function matching(ctx: Context, where: Sql, events: CallEvent[]): Promise<CallEvent[]> {
   const latest = new Map<string, CallEvent>();
   for (const event of events) latest.set(event.callId, event);
-  const params = new SqlParams();
-  const account = params.add(ctx.accountId);
-  const ids = params.add([...latest.keys()], 'text[]');
-  const rows = await ctx.db.sql.query<{ id: string }>(
-    `SELECT c.id::text AS id FROM calls c WHERE c.account_id = ${account} AND c.id = ANY(${ids}::bigint[]) AND ${and(where(params))}`,
-    params.values,
-  );
+  const statement = sql`SELECT c.id::text AS id FROM calls c
+    WHERE c.account_id = ${ctx.accountId} AND c.id = ANY(${[...latest.keys()]}::text[]::bigint[]) AND ${where}`;
+  const rows = await ctx.db.sql.query<{ id: string }>(statement.text, statement.values);
   const matched = new Set(rows.map((row) => row.id));
   return [...latest.values()].filter((event) => matched.has(event.callId));
 }
@@ -56,8 +52,8 @@ function endingError(subscription: Subscription): GraphQLError | undefined {
  * then live ones. The subscription is registered before the missed events are read, so nothing
  * committed in between falls through; an event seen both ways is sent once.
  */
-async function* callChanges(ctx: LiveContext, filter: Parameters<typeof callFilterWhere>[0], after: string | null): AsyncGenerator<CallEvent> {
-  const where = callFilterWhere(filter);
+async function* callChanges(ctx: LiveContext, filter: CallFilterInput | null | undefined, after: string | null): AsyncGenerator<CallEvent> {
+  const where = callFilterWhere(filter, columnsOf(sql`c`));
   const subscription = await ctx.live.subscribe(ctx.accountId, ctx.credentials.keyId);
   try {
     // Refusals are thrown from the stream: the client receives them as its first result.
@@ -91,19 +87,11 @@ builder.subscriptionField('callChanged', (t) =>
       filter: t.arg({ type: CallFilter, required: false, description: 'Only the calls that match.' }),
       after: t.arg.string({ required: false, description: 'The last event id received: the changes after it (within the replay window) come first. The Last-Event-ID header does the same.' }),
     },
-    subscribe: (_root, _args, ctx, info) => {
-      // graphql-jit hands a subscribe resolver the operation's variables in place of the field's
-      // arguments, so they are read from the field itself, as graphql-js would give them.
-      const args = getArgumentValues(info.parentType.getFields()[info.fieldName]!, info.fieldNodes[0]!, info.variableValues) as {
-        filter?: Parameters<typeof callFilterWhere>[0];
-        after?: string | null;
-      };
-      return callChanges(ctx as LiveContext, args.filter, args.after ?? ctx.request.headers.get('last-event-id'));
-    },
+    subscribe: (_root, args, ctx) => callChanges(ctx as LiveContext, args.filter, args.after ?? ctx.request.headers.get('last-event-id')),
     resolve: (event: CallEvent, _args, ctx, info) => {
       // One context serves every event of a subscription: its loaders would answer a call's
       // second change from the first one's cache.
-      ctx.loaders.clear();
+      ctx.plannedLoaders = new WeakMap();
       currentEvent.set(ctx, event.sequence);
       return loadCall(ctx, info, event.callId);
     },
