@@ -186,10 +186,17 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
       else if (open >= limits.maxSubscriptionsPerKey) subscriber.end({ kind: 'too-many', limit: limits.maxSubscriptionsPerKey });
       else {
         openPerKey.set(keyId, open + 1);
+        try {
+          await start();
+        } catch (error) {
+          openPerKey.set(keyId, (openPerKey.get(keyId) ?? 1) - 1);
+          throw error;
+        }
+        // Joined only once the LISTEN is in place: from here on every committed event reaches it.
         let set = byAccount.get(accountId);
         if (!set) byAccount.set(accountId, (set = new Set()));
         set.add(subscriber);
-        await start();
+        if (closed) subscriber.end({ kind: 'closed' });
       }
       return subscriber;
     },
