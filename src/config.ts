@@ -93,6 +93,19 @@ const environmentSchema = z.object({
    * text); longer ones are rejected, and one call alone that is longer is refused. @default 1048576
    */
   IMPORT_MAX_RECORD_SIZE: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Largest webhook body in bytes; a platform's call callback is a few KB. @default 262144 */
+  WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(262_144),
+  /**
+   * The origin platforms call cdrql at (https://cdrql.example.com), when a proxy stands between:
+   * X-Twilio-Signature signs the URL as the platform called it.
+   */
+  PUBLIC_URL: z.url().optional(),
+  /** Subscriptions one API key may hold open on one instance. @default 100 */
+  LIVE_MAX_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).default(100),
+  /** Changed calls a subscription may have waiting to be sent; a subscriber with this many waiting when more arrive is too slow and is disconnected. @default 1000 */
+  LIVE_QUEUE_LIMIT: z.coerce.number().int().min(1).default(1000),
+  /** Minutes of changes a reconnecting subscriber can catch up on (Last-Event-ID). @default 10 */
+  LIVE_REPLAY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /** Seconds that in-flight requests get to finish on SIGINT / SIGTERM. @default 10 */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(10),
 });
@@ -119,7 +132,15 @@ export interface Limits {
   apiKeyCacheSeconds: number;
 }
 
+export interface LiveLimits {
+  maxSubscriptionsPerKey: number;
+  queueLimit: number;
+  replayMinutes: number;
+}
+
 export interface Config {
+  webhooks: { maxBodyBytes: number; publicUrl: string | undefined };
+  live: LiveLimits;
   database: { url: string | undefined; poolSize: number; preparedStatements: number; pgliteDir: string; statementTimeoutMs: number };
   server: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   metrics: { port: number | undefined; token: string | undefined };
@@ -152,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pgliteDir: e.PGLITE_DIR,
       statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     },
+    webhooks: { maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') },
+    live: { maxSubscriptionsPerKey: e.LIVE_MAX_SUBSCRIPTIONS_PER_KEY, queueLimit: e.LIVE_QUEUE_LIMIT, replayMinutes: e.LIVE_REPLAY_MINUTES },
     server: { port: e.PORT, host: e.HOST, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
     seedOnStart: e.SEED_ON_START === 'demo' || (e.SEED_ON_START !== 'false' && !production),

@@ -61,6 +61,24 @@ describe('npm start on the embedded database', { timeout: PROCESS_TEST_TIMEOUT }
     expect(server.output()).toContain('SIGTERM: finishing in-flight requests');
   });
 
+  it('ends open subscription streams on SIGTERM instead of waiting out the shutdown timeout', async () => {
+    const server = await startServer({ PGLITE_DIR: dir, SHUTDOWN_TIMEOUT_SECONDS: '60' });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${DEMO_KEYS[0].key}` },
+      body: JSON.stringify({ query: 'subscription { callChanged { externalId } }' }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    let text = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
+    expect(text).toContain('event: complete');
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(30_000);
+  });
+
   it('finds its data intact after a restart, also after SIGKILL, without seeding again', async () => {
     const first = await startServer({ PGLITE_DIR: dir });
     expect(first.output()).not.toContain('seeded demo data');
@@ -213,6 +231,39 @@ describe('npm run keys', { timeout: PROCESS_TEST_TIMEOUT }, () => {
       const missing = runCli('keys', ['create', '--account', 'nobody', '--name', 'x'], { PGLITE_DIR: dir });
       expect(await missing.exited).toBe(1);
       expect(missing.output()).toContain('error: There is no account "nobody".');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run webhooks', { timeout: PROCESS_TEST_TIMEOUT }, () => {
+  it('creates, lists and revokes endpoints; the secret it makes is printed once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdrql-pglite-'));
+    try {
+      expect(await runCli('seed', ['--calls', '20'], { PGLITE_DIR: dir }).exited).toBe(0);
+      const pbx = runCli('webhooks', ['create', '--account', 'acme', '--format', 'pbx', '--name', 'pbx relay'], { PGLITE_DIR: dir });
+      expect(await pbx.exited).toBe(0);
+      const [, id, secret] = /created (wh_[a-f0-9]{12}) for acme \(pbx\): POST \/webhooks\/pbx\/wh_[a-f0-9]{12}\n(whsec_\S+)\nThis is the only time/.exec(pbx.output()) ?? [];
+      expect(secret).toBeDefined();
+      const jambonz = runCli('webhooks', ['create', '--account', 'acme', '--format', 'jambonz', '--name', 'jambonz', '--secret', 'jambonz-secret'], { PGLITE_DIR: dir });
+      expect(await jambonz.exited).toBe(0);
+      expect(jambonz.output()).not.toContain('jambonz-secret');
+      const list = runCli('webhooks', ['list'], { PGLITE_DIR: dir });
+      expect(await list.exited).toBe(0);
+      expect(list.output()).toMatch(new RegExp(`${id}\tacme\tpbx\tpbx relay\t.+\tactive`));
+      expect(list.output()).not.toContain(secret!);
+      const revoke = runCli('webhooks', ['revoke', id!], { PGLITE_DIR: dir });
+      expect(await revoke.exited).toBe(0);
+      expect(revoke.output()).toContain(`revoked ${id} of acme`);
+
+      // Refused before the database is opened.
+      const unsigned = runCli('webhooks', ['create', '--account', 'acme', '--format', 'freeclimb', '--name', 'x'], { PGLITE_DIR: dir });
+      const unknown = runCli('webhooks', ['create', '--account', 'acme', '--format', 'twilio', '--name', 'x'], { PGLITE_DIR: dir });
+      expect(await unsigned.exited).toBe(1);
+      expect(unsigned.output()).toContain('error: freeclimb signs its callbacks with a secret of its own');
+      expect(await unknown.exited).toBe(1);
+      expect(unknown.output()).toContain('error: the format must be one of freeclimb, restcomm, pbx, callfire, jambonz; got "twilio"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js';
 import { loadConfig, StartupError } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { ApiKeyScope } from '../db/generated/enums.js';
-import { runCli } from './run.js';
+import { parseCommand, runCli } from './run.js';
 
 const USAGE = `usage:
   npm run keys -- create --account <id> --name <name> [--scopes read,write,admin]
@@ -18,18 +17,7 @@ function parseScopes(text: string): ApiKeyScope[] {
 }
 
 runCli(async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: { account: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string', default: 'read' } },
-    });
-  } catch (error) {
-    throw new StartupError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  const [command, target] = positionals;
-  if (!['create', 'list', 'revoke'].includes(command ?? '')) throw new StartupError(USAGE);
+  const { values, command, target } = parseCommand({ account: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string', default: 'read' } }, ['create', 'list', 'revoke'], USAGE);
   const config = loadConfig();
   const db = await openDatabase(config.database);
   try {

@@ -39,6 +39,9 @@ runCli(async () => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing in-flight requests`);
+    // Subscription streams never finish on their own: they are ended (each sends its complete
+    // event) before the listeners wait for in-flight requests.
+    await app.live.close();
     await Promise.all([listening.close(), metricsListening?.close()]);
     await app.dispose();
     await db.close();

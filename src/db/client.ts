@@ -19,6 +19,13 @@ export interface Database {
   onQuery(observer: QueryObserver): () => void;
   /** The pool's connections, on a PostgreSQL server (PGlite is one connection). */
   connections: (() => { open: number; idle: number; waiting: number; max: number }) | undefined;
+  /**
+   * Runs `onNotify` with the payload of every NOTIFY on `channel` from any connection to this
+   * database, until the returned function is called. On a server, a dedicated connection
+   * LISTENs; when it is lost it is opened again and `onReconnect` runs, since notifications sent
+   * meanwhile are lost.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   /** Where the data lives, for log lines: never includes a password. */
   description: string;
   embedded: boolean;
@@ -97,6 +104,51 @@ function prismaOptions(options: OpenOptions) {
   return options.logQueries ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
 }
 
+/** Delay before a lost LISTEN connection is opened again. */
+const RELISTEN_DELAY_MS = 500;
+
+/**
+ * LISTEN on a connection of its own, outside the pool: a pooled connection goes back to other
+ * work and would miss notifications. A lost connection is opened again after a short delay.
+ */
+async function listenOnServer(url: string, channel: string, onNotify: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onNotify(message.payload);
+    });
+    const lost = () => {
+      void next.end().catch(() => {});
+      if (client !== next || stopped) return;
+      client = undefined;
+      scheduleAgain();
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    await next.connect();
+    // The channel is one of our own constants; LISTEN takes no parameters.
+    await next.query(`LISTEN ${channel}`);
+    if (stopped) {
+      await next.end();
+      return;
+    }
+    client = next;
+  };
+  const scheduleAgain = () => {
+    if (!stopped) retry = setTimeout(() => void connect().then(() => onReconnect?.(), scheduleAgain), RELISTEN_DELAY_MS);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
+    client = undefined;
+  };
+}
+
 async function openPostgres({ url: rawUrl, poolSize, preparedStatements, statementTimeoutMs }: Config['database'] & { url: string }, options: OpenOptions): Promise<Database> {
   const url = parseDatabaseUrl(rawUrl);
   const description = `PostgreSQL at ${describeDatabaseUrl(url)}`;
@@ -125,6 +177,7 @@ async function openPostgres({ url: rawUrl, poolSize, preparedStatements, stateme
     prisma,
     ...observable(prisma, poolDriver(pool, preparedStatements), options),
     connections: () => ({ open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
+    listen: (channel, onNotify, onReconnect) => listenOnServer(rawUrl, channel, onNotify, onReconnect),
     description,
     embedded: false,
     close: once(async () => {
@@ -154,6 +207,10 @@ async function openPglite(dir: string, options: OpenOptions): Promise<Database> 
   return {
     prisma,
     ...observable(prisma, pgliteDriver(db), options),
+    listen: async (channel, onNotify) => {
+      const unlisten = await db.listen(channel, onNotify);
+      return () => unlisten();
+    },
     description: inMemory ? 'embedded PGlite in memory' : `embedded PGlite at ${dataDir}`,
     connections: undefined,
     embedded: true,

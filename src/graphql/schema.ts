@@ -9,5 +9,7 @@ import './types/node.js';
 import './types/api-key.js';
 import './types/import.js';
 import './types/statistics.js';
+import './types/call-changed.js';
+import './types/webhook-endpoint.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,5 +1,6 @@
 import { copyLine, copyValue, rolledBack, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
 import { arrayLiteral } from '../db/read/sql.js';
+import { publishCalls } from '../live/publish.js';
 import type { Columns, NormalizedCall } from './record.js';
 
 /** Columns an import writes; cdrql's own (id, account, parent link, revision, timestamps) are not among them. */
@@ -269,13 +270,15 @@ export async function linkLegs(sql: SqlExecutor, accountId: string, items: Batch
   // them (the partial index of waiting legs, which holds only those): two index lookups per call,
   // where one statement with OR would scan the table. Only legs look for a parent.
   const legs = items.filter((item) => item.parentExternalId !== null);
+  let linked: Array<{ id: string }> = [];
   if (legs.length > 0) {
-    await sql.query(
+    linked = await sql.query<{ id: string }>(
       `UPDATE calls c SET parent_id = p.id
          FROM ${batch}, calls p
         WHERE c.account_id = $1 AND c.source = batch.source AND c.external_id = batch.external_id
           AND p.account_id = c.account_id AND p.source = c.source AND p.external_id = c.parent_external_id
-          AND c.parent_id IS DISTINCT FROM p.id`,
+          AND c.parent_id IS DISTINCT FROM p.id
+        RETURNING c.id::text AS id`,
       [accountId, ...keys(legs)],
     );
   }
@@ -285,15 +288,19 @@ export async function linkLegs(sql: SqlExecutor, accountId: string, items: Batch
     `SELECT EXISTS (SELECT 1 FROM calls WHERE account_id = $1 AND parent_external_id IS NOT NULL AND parent_id IS NULL) AS any`,
     [accountId],
   );
-  if (!waiting?.any) return;
-  await sql.query(
+  const adopted = !waiting?.any ? [] : await sql.query<{ id: string }>(
     `UPDATE calls c SET parent_id = p.id
        FROM ${batch}, calls p
       WHERE p.account_id = $1 AND p.source = batch.source AND p.external_id = batch.external_id
         AND c.account_id = p.account_id AND c.source = p.source AND c.parent_external_id = p.external_id
-        AND c.parent_id IS NULL`,
+        AND c.parent_id IS NULL
+      RETURNING c.id::text AS id`,
     [accountId, ...keys(items)],
   );
+  // A leg that found its parent changed (its parent field): subscribers hear of it too. Imports
+  // link after their batch committed, so this is a statement of its own there; webhooks link in
+  // the transaction that writes the call.
+  await publishCalls(sql, accountId, [...linked, ...adopted].map(({ id }) => id));
 }
 
 /**
@@ -319,6 +326,8 @@ export async function writeCalls(tx: SqlExecutor, accountId: string, items: Batc
       if (!row.inserted) replaced.push(row.id);
     }
     await writeChildren(tx, accountId, changed, replaced);
+    // Subscribers hear of the changed calls when, and only if, this transaction commits.
+    await publishCalls(tx, accountId, changed.map(({ id }) => id));
   }
   return outcomes;
 }

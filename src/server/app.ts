@@ -8,6 +8,7 @@ import type { Database } from '../db/client.js';
 import { timeZoneNames } from '../db/read/time-zones.js';
 import { createContextFactory } from '../graphql/context.js';
 import { useWholeOperations } from '../graphql/read/execute.js';
+import { createLiveHub } from '../live/hub.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 import { maskError, useErrorCodes } from './errors.js';
@@ -17,7 +18,9 @@ import { createMetrics, useMetricsEndpoint, type Metrics } from './metrics.js';
 import { useParseLimits } from './parse-limits.js';
 import { useApiKeys, useBodyLimit, useOperationLimits } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
+import { useLiveEventIds } from './live.js';
 import { useRequestLog } from './request-log.js';
+import { useWebhooks } from './webhooks.js';
 
 export interface AppOptions {
   config: Config;
@@ -53,9 +56,13 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
   // Read now, so that no request pays for PostgreSQL's time zone list (~1,200 names); a failure
   // here is retried by the first series that needs the list.
   timeZoneNames(db.sql).catch(() => {});
-  return createYoga({
+  const context = createContextFactory({ db, pages: config.pages, maxBuckets: limits.maxBuckets, authenticator, credentialsOf: apiKeys.credentialsOf });
+  // This instance's subscriptions; close() ends their streams (on shutdown, before the listener
+  // waits for in-flight requests).
+  const live = createLiveHub({ db, logger, limits: config.live });
+  const yoga = createYoga({
     schema,
-    context: createContextFactory({ db, pages: config.pages, maxBuckets: limits.maxBuckets, authenticator, credentialsOf: apiKeys.credentialsOf }),
+    context: (initial) => ({ ...context(initial), live }),
     graphqlEndpoint: ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -72,6 +79,7 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
     maxRequestBodySize: false,
     logging: logger,
     plugins: [
+      useWebhooks({ db, logger, webhooks: config.webhooks }),
       useRequestLog(logger, metrics),
       ...metrics.plugins,
       ...(config.metrics.token ? [useMetricsEndpoint(metrics, config.metrics.token)] : []),
@@ -96,14 +104,16 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
           }
         },
       }),
+      useLiveEventIds(),
       {
         onDispose: async () => {
           metrics.dispose();
-          await rateLimiter.close();
+          await Promise.all([rateLimiter.close(), live.close()]);
         },
       },
     ],
   });
+  return Object.assign(yoga, { live });
 }
 
 export type App = ReturnType<typeof createApp>;

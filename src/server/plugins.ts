@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Credentials } from '../auth/api-keys.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -89,25 +89,36 @@ export interface OperationLimits {
  * in the document; `visited` in the refusal says how many selections it walked.
  */
 export function useOperationLimits(limits: OperationLimits, options: CostOptions): Plugin {
+  const refusal = (args: ExecutionArgs) => {
+    const measure = measureOperation(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, options);
+    const refuse = (message: string, code: string, extra: Record<string, unknown>) => ({
+      errors: [new GraphQLError(message, { extensions: { code, ...extra, visited: measure.visited } })],
+    });
+    if (measure.cycle) return refuse(`Fragment ${measure.cycle} spreads itself.`, 'GRAPHQL_VALIDATION_FAILED', {});
+    if (measure.depth > limits.maxDepth) {
+      return refuse(`Query depth limit of ${limits.maxDepth} exceeded, found ${measure.depth}.`, 'QUERY_TOO_DEEP', { depth: measure.depth, maxDepth: limits.maxDepth });
+    }
+    if (measure.aliases > limits.maxAliases) {
+      return refuse(`Aliases limit of ${limits.maxAliases} exceeded, found ${measure.aliases}.`, 'TOO_MANY_ALIASES', { aliases: measure.aliases, maxAliases: limits.maxAliases });
+    }
+    if (measure.cost > limits.maxCost) {
+      return refuse(
+        `The operation would cost ${measure.cost}, over the limit of ${limits.maxCost}: ask for smaller pages (first / last) or fewer nested lists.`,
+        'QUERY_TOO_COSTLY',
+        { cost: measure.cost, maxCost: limits.maxCost },
+      );
+    }
+    return undefined;
+  };
+  // A subscription is measured as one of its results, each of which it executes anew.
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const measure = measureOperation(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, options);
-      const refuse = (message: string, code: string, extra: Record<string, unknown>) =>
-        setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code, ...extra, visited: measure.visited } })] });
-      if (measure.cycle) return refuse(`Fragment ${measure.cycle} spreads itself.`, 'GRAPHQL_VALIDATION_FAILED', {});
-      if (measure.depth > limits.maxDepth) {
-        return refuse(`Query depth limit of ${limits.maxDepth} exceeded, found ${measure.depth}.`, 'QUERY_TOO_DEEP', { depth: measure.depth, maxDepth: limits.maxDepth });
-      }
-      if (measure.aliases > limits.maxAliases) {
-        return refuse(`Aliases limit of ${limits.maxAliases} exceeded, found ${measure.aliases}.`, 'TOO_MANY_ALIASES', { aliases: measure.aliases, maxAliases: limits.maxAliases });
-      }
-      if (measure.cost > limits.maxCost) {
-        return refuse(
-          `The operation would cost ${measure.cost}, over the limit of ${limits.maxCost}: ask for smaller pages (first / last) or fewer nested lists.`,
-          'QUERY_TOO_COSTLY',
-          { cost: measure.cost, maxCost: limits.maxCost },
-        );
-      }
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   };
 }

@@ -32,7 +32,7 @@ const ApiKeyRef = builder.objectRef<PlannedRow>('ApiKey').implement({
 const ApiKeyConnection = connectionType(ApiKeyRef, 'ApiKey', 'API keys');
 
 /** A problem with one input of a mutation, for the client to show beside that input. */
-const InputProblem = builder.objectRef<{ path: string[]; message: string }>('InputProblem').implement({
+export const InputProblem = builder.objectRef<{ path: string[]; message: string }>('InputProblem').implement({
   description: 'Why one input of a mutation was refused.',
   fields: (t) => ({
     path: t.exposeStringList('path', { description: 'The input field at fault.' }),
