@@ -130,12 +130,12 @@ describe('webhooks', () => {
     const now = Math.floor(Date.now() / 1000);
     const first = await postJambonz(a, endpoints.jambonz!, body, now - 10);
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+    expect(await first.json()).toEqual({ inserted: 1, updated: 0, unchanged: 0, stale: 0 });
     const call = await b.gql(`{ calls(filter: { externalId: { eq: "cb-1" } }) { nodes { source status vendorStatus fromNumber } } }`);
     expect(call.data!.calls.nodes).toEqual([{ source: 'JAMBONZ', status: 'IN_PROGRESS', vendorStatus: 'in-progress', fromNumber: '+15083084809' }]);
     // The platform retries: a new request (another timestamp), the same event.
     const retry = await postJambonz(a, endpoints.jambonz!, body, now - 5);
-    expect(await retry.json()).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
+    expect(await retry.json()).toEqual({ inserted: 0, updated: 0, unchanged: 1, stale: 0 });
   });
 
   it('refuse a bad signature, a stale timestamp and a replay', async () => {
