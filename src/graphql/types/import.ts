@@ -11,6 +11,7 @@ import { UserInputError } from '../../errors.js';
 import { currentRequest } from '../../telemetry.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { CallRef, loadCall } from './call.js';
 import { AnsweredByEnum, CallDirectionEnum, CallStatusEnum } from './enums.js';
 
 /** Records one request may import; larger imports belong to the CLI. */
@@ -36,7 +37,10 @@ const ImportProblem = builder.objectRef<ImportSummary['problems'][number]>('Impo
   }),
 });
 
-const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: boolean }>('ImportSummary').implement({
+/** A summary as the mutations answer it; `callIds` are the database ids of the calls upsertCalls wrote. */
+type AnsweredSummary = ImportSummary & { dryRun: boolean; callIds?: string[] };
+
+const ImportSummaryRef = builder.objectRef<AnsweredSummary>('ImportSummary').implement({
   description: 'What an import did: every record is inserted, updated, unchanged, stale or rejected.',
   fields: (t) => ({
     inserted: t.exposeInt('inserted', { description: 'Calls that were new.' }),
@@ -47,6 +51,14 @@ const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: boolean }>(
     problems: t.expose('problems', { type: [ImportProblem], description: 'One entry per rejected record, in input order.' }),
     hint: t.exposeString('hint', { nullable: true, description: 'When every record was rejected for want of its id field: which format the records look like.' }),
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was kept.' }),
+    calls: t.field({
+      type: [CallRef],
+      description:
+        'The calls upsertCalls was given, as they are after it (rejected ones left out), in input order, with any selection of the call graph; empty for importCalls and for a dry run.',
+      // One planned statement for all of them and their relations, however many there are.
+      resolve: async (summary, _args, ctx, info) =>
+        (await Promise.all((summary.callIds ?? []).map((id) => loadCall(ctx, info, id)))).filter((call) => call !== null),
+    }),
   }),
 });
 
@@ -80,7 +92,7 @@ const CallInput = builder.inputType('CallInput', {
 const regionOf = (region: string | null | undefined) => (region ? (region.toUpperCase() as CountryCode) : undefined);
 
 /** The import's counts for the request's metrics, and its summary as the mutation answers it. */
-function answered(format: string, summary: ImportSummary, dryRun: boolean) {
+function answered(format: string, summary: ImportSummary & { callIds?: string[] }, dryRun: boolean): AnsweredSummary {
   const { inserted, updated, unchanged, rejected } = summary;
   currentRequest()?.imports.push({ format, dryRun, inserted, updated, unchanged, rejected });
   return { ...summary, dryRun };
@@ -90,13 +102,20 @@ function answered(format: string, summary: ImportSummary, dryRun: boolean) {
  * Writes native calls in one transaction with their legs' links and the audit event (when they
  * changed anything); a dry run rolls it back.
  */
-async function writeNative(ctx: Context, summary: ImportSummary, items: BatchItem[], dryRun: boolean): Promise<ImportSummary> {
+async function writeNative(ctx: Context, summary: ImportSummary, items: BatchItem[], dryRun: boolean): Promise<ImportSummary & { callIds?: string[] }> {
   if (items.length === 0) return summary;
   const work = async (tx: SqlExecutor) => {
-    const counted = { ...summary };
+    const counted: ImportSummary & { callIds?: string[] } = { ...summary };
     for (const outcome of (await writeCalls(tx, ctx.accountId, items)).values()) counted[outcome] += 1;
     if (dryRun) return counted;
     await linkLegs(tx, ctx.accountId, items);
+    // The ids of the calls written, for the answer's calls field (which reads them when selected).
+    const written = await tx.query<{ id: string; external_id: string }>(
+      `SELECT id::text AS id, external_id FROM calls WHERE account_id = $1 AND source = 'NATIVE' AND external_id = ANY($2::text[])`,
+      [ctx.accountId, items.map((item) => item.externalId)],
+    );
+    const idOf = new Map(written.map((row) => [row.external_id, row.id]));
+    counted.callIds = [...new Set(items.map((item) => idOf.get(item.externalId)).filter((id): id is string => id !== undefined))];
     const { inserted, updated, unchanged, stale, rejected } = counted;
     if (inserted + updated > 0) {
       const details = { format: 'native', inserted, updated, unchanged, stale, rejected };
