@@ -75,3 +75,10 @@ export type ColumnAccess = (column: string) => Sql;
 
 /** The columns of the rows under `alias`. */
 export const columnsOf = (alias: Sql): ColumnAccess => (column) => sql`${alias}.${identifier(column)}`;
+
+/**
+ * An array as PostgreSQL's text literal, for a parameter cast to an array of an enum: the server
+ * reads it once at bind time, where a cast inside the statement would be evaluated on every row
+ * and keep the condition out of the index (PGlite also serialises JavaScript arrays for text[] only).
+ */
+export const arrayLiteral = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;

@@ -1,5 +1,5 @@
 import { copyLine, copyValue, rolledBack, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
-import { arrayLiteral } from '../db/read/sql.js';
+import { arrayLiteral } from '../db/sql.js';
 import { publishCalls } from '../live/publish.js';
 import type { Columns, NormalizedCall } from './record.js';
 

@@ -1,5 +1,5 @@
 import { UserInputError } from '../../errors.js';
-import { join, sql, type Sql } from '../sql.js';
+import { arrayLiteral, join, sql, type Sql } from '../sql.js';
 
 /** Filter operators shared by every list; each present operator narrows the list further. */
 export interface StringFilter {
@@ -71,13 +71,6 @@ export function phoneConditions(path: string, column: Sql, filter: StringFilter)
   }
   return out;
 }
-
-/**
- * An array as PostgreSQL's text literal, for a parameter cast to an array of an enum: the server
- * reads it once at bind time, where a cast inside the statement would be evaluated on every row
- * and keep the condition out of the index.
- */
-const arrayLiteral = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
 /** `type` is the enum's PostgreSQL type, a name of our own model (the filter's declaration). */
 export function enumConditions(path: string, column: Sql, type: Sql, filter: EnumFilter): Sql[] {
