@@ -1,5 +1,7 @@
 import type { GraphQLField, GraphQLNamedType } from 'graphql';
-import type { Sql } from '../../db/sql.js';
+import type { ColumnAccess, Sql } from '../../db/sql.js';
+
+export type { ColumnAccess };
 
 /*
  * What the planner knows of a type or field, declared once beside its Pothos definition and
@@ -48,8 +50,6 @@ export interface ConnectionRead {
 
 export type TypeRead = TableRead | EmbeddedRead | ElementsRead | ConnectionRead;
 
-/** Reads a column of the current row, registering it with the row's alias. */
-export type ColumnAccess = (column: string) => Sql;
 
 export type FieldRead =
   /** A column of the row, written as JSON according to its type. */

@@ -16,8 +16,6 @@ import { decodeCursor, type Keyset } from './cursor.js';
 import { fieldRead, typeRead, type Arguments, type FieldRead, type OrderColumn, type Relation, type RootRead, type TableRead } from './declarations.js';
 import { identifier, type Sql } from '../../db/sql.js';
 
-const rawAlias = (alias: string) => identifier(alias);
-
 /*
  * The planner: an operation's selections, collected exactly as graphql-js collects them
  * (fragments, inline fragments, aliases, @skip / @include), become a tree of typed plans over the
@@ -125,7 +123,7 @@ export class Planner {
         const connection = returned as GraphQLObjectType;
         const table = this.tableOfConnection(connection);
         const alias = this.alias();
-        const where = read.where?.(args, rawAlias(alias));
+        const where = read.where?.(args, identifier(alias));
         return { key, kind: 'page', page: this.page(connection, nodes, table, alias, args as ListArguments, read.list, read.defaultOrder, where) };
       }
       case 'lookup': {
