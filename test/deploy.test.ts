@@ -66,7 +66,7 @@ describe('the Dockerfile', { timeout: PROCESS_TEST_TIMEOUT }, () => {
       const metricsUrl = /metrics at (http:\/\/[^\s"]+)\/metrics/.exec(output)![1]!;
       const metrics = await fetch(`${metricsUrl}/metrics`);
       expect(metrics.status).toBe(200);
-      expect(await metrics.text()).toContain('# TYPE cdrql_requests_total counter');
+      expect(await metrics.text()).toContain('# TYPE cdrql_request_duration_seconds histogram');
       expect((await fetch(`${metricsUrl}/graphql`)).status).toBe(404);
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       // Production logs are JSON, one object per line.

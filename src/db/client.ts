@@ -67,6 +67,20 @@ function observable(prisma: PrismaClient, driver: SqlDriver, options: OpenOption
   };
 }
 
+/**
+ * The same database, its `sql` adding every statement it runs to `tally.statements`: a request
+ * counts its own statements this way (its context's and its export's), with no state shared
+ * between requests.
+ */
+export function countingStatements(db: Database, tally: { statements: number }): Database {
+  return {
+    ...db,
+    sql: observedDriver(db.sql, () => {
+      tally.statements += 1;
+    }),
+  };
+}
+
 const PGLITE_MEMORY = 'memory://';
 
 /**

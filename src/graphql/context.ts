@@ -4,7 +4,9 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { PageLimits } from '../config.js';
 import type { Credentials } from '../auth/api-keys.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import type { Database } from '../db/client.js';
+import { countingStatements, type Database } from '../db/client.js';
+import { timeZoneNames } from '../db/read/time-zones.js';
+import type { RequestRecord } from '../telemetry.js';
 import type { PlannedRow } from './read/declarations.js';
 
 export interface AppServices {
@@ -15,6 +17,8 @@ export interface AppServices {
   authenticator: Authenticator;
   /** The verified credentials of a request (set by the authentication plugin before execution). */
   credentialsOf(request: Request): Credentials;
+  /** The request log's record of a request (statements and imports are counted into it). */
+  recordOf(request: Request): RequestRecord | undefined;
 }
 
 /**
@@ -24,8 +28,13 @@ export interface AppServices {
 export function createContextFactory(services: AppServices) {
   return (initial: YogaInitialContext) => {
     const credentials = services.credentialsOf(initial.request);
+    const record = services.recordOf(initial.request);
     return {
-      db: services.db,
+      db: record ? countingStatements(services.db, record) : services.db,
+      /** What the request log writes of this request, when it is logged. */
+      record,
+      /** PostgreSQL's time zone names, kept per database (by its own driver, not the request's counting one). */
+      timeZones: () => timeZoneNames(services.db.sql),
       pages: services.pages,
       maxBuckets: services.maxBuckets,
       authenticator: services.authenticator,

@@ -19,7 +19,7 @@ import { useParseLimits } from './parse-limits.js';
 import { useApiKeys, useBodyLimit, useOperationLimits } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
 import { useLiveEventIds } from './live.js';
-import { useRequestLog } from './request-log.js';
+import { createRequestLog } from './request-log.js';
 import { useWebhooks } from './webhooks.js';
 
 export interface AppOptions {
@@ -56,7 +56,15 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
   // Read now, so that no request pays for PostgreSQL's time zone list (~1,200 names); a failure
   // here is retried by the first series that needs the list.
   timeZoneNames(db.sql).catch(() => {});
-  const context = createContextFactory({ db, pages: config.pages, maxBuckets: limits.maxBuckets, authenticator, credentialsOf: apiKeys.credentialsOf });
+  const requestLog = createRequestLog(logger, metrics);
+  const context = createContextFactory({
+    db,
+    pages: config.pages,
+    maxBuckets: limits.maxBuckets,
+    authenticator,
+    credentialsOf: apiKeys.credentialsOf,
+    recordOf: requestLog.recordOf,
+  });
   // This instance's subscriptions; close() ends their streams (on shutdown, before the listener
   // waits for in-flight requests).
   const live = createLiveHub({ db, logger, limits: config.live });
@@ -79,11 +87,12 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
     maxRequestBodySize: false,
     logging: logger,
     plugins: [
+      // First: a request that a later plugin answers (webhooks, exports, refusals) is logged too.
+      requestLog.plugin,
       useWebhooks({ db, logger, webhooks: config.webhooks }),
-      useRequestLog(logger, metrics),
       ...metrics.plugins,
       ...(config.metrics.token ? [useMetricsEndpoint(metrics, config.metrics.token)] : []),
-      useExportEndpoint({ db, authenticator, rateLimiter, rateLimit: limits.rateLimit, logger }),
+      useExportEndpoint({ db, authenticator, rateLimiter, rateLimit: limits.rateLimit, logger, recordOf: requestLog.recordOf }),
       useBodyLimit(limits.maxBodyBytes, ENDPOINT),
       useErrorCodes(),
       apiKeys.plugin,

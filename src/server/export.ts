@@ -1,13 +1,13 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import type { Database } from '../db/client.js';
+import { countingStatements, type Database } from '../db/client.js';
 import { UserInputError } from '../errors.js';
 import { exportText } from '../export/export.js';
 import { parseCallFilter } from '../export/filter.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from '../export/format.js';
 import type { Logger } from '../logger.js';
-import { currentRequest } from '../telemetry.js';
+import type { RequestRecord } from '../telemetry.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export const EXPORT_PATH = '/export/calls';
@@ -21,6 +21,7 @@ interface ExportServices {
   rateLimiter: RateLimiter;
   rateLimit: Limits['rateLimit'];
   logger: Logger;
+  recordOf(request: Request): RequestRecord | undefined;
 }
 
 /**
@@ -29,7 +30,7 @@ interface ExportServices {
  * export counts as one operation against the key's rate limit. Errors found before the first byte
  * answer with a status and a JSON body like GraphQL's; a failure after it cuts the body short.
  */
-export function useExportEndpoint({ db, authenticator, rateLimiter, rateLimit, logger }: ExportServices): Plugin {
+export function useExportEndpoint({ db, authenticator, rateLimiter, rateLimit, logger, recordOf }: ExportServices): Plugin {
   return {
     async onRequest({ url, request, endResponse }) {
       if (url.pathname !== EXPORT_PATH) return;
@@ -37,7 +38,7 @@ export function useExportEndpoint({ db, authenticator, rateLimiter, rateLimit, l
       const authentication = await authenticator.authenticate(request.headers.get('authorization'));
       if (!authentication.ok) return endResponse(json(401, authentication.reason, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer realm="cdrql"' }));
       const { credentials } = authentication;
-      const record = currentRequest();
+      const record = recordOf(request);
       if (record) {
         record.accountId = credentials.accountId;
         record.operationName = 'export';
@@ -58,7 +59,7 @@ export function useExportEndpoint({ db, authenticator, rateLimiter, rateLimit, l
         if (error instanceof UserInputError) return endResponse(json(400, error.message, 'BAD_USER_INPUT'));
         throw error;
       }
-      const chunks = exportText(db.sql, format, { accountId: credentials.accountId, filter });
+      const chunks = exportText((record ? countingStatements(db, record) : db).sql, format, { accountId: credentials.accountId, filter });
       const encoder = new TextEncoder();
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {

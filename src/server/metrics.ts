@@ -1,11 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestListener } from 'node:http';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/client.js';
 import type { QueryObserver } from '../db/sql-driver.js';
-import { currentRequest, type ImportCounts } from '../telemetry.js';
+import type { ImportCounts } from '../telemetry.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -21,21 +20,26 @@ export interface RequestOutcome {
   operation: string | undefined;
   /** `ok`, or the `extensions.code` of the first error (RATE_LIMITED, BAD_USER_INPUT, …). */
   outcome: string;
+  /** From the request's arrival to its response's headers. */
+  durationMs: number;
   imports: readonly ImportCounts[];
 }
 
 /**
  * The Prometheus metrics of one application, in a registry of its own (several applications in
- * one process, as in the tests, each count their own): yoga's prometheus plugin for operations and
- * their phases, and cdrql's counters for what it alone knows.
+ * one process, as in the tests, each count their own). Requests are counted and timed once, from
+ * the request log's record, under the bounded operation labels below. Yoga's prometheus plugin is
+ * not used: it labels by the client's operation name without a bound, and walks every document
+ * with a TypeInfo for deprecated fields on each request.
  */
 export function createMetrics(db: Database) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
-    name: 'cdrql_requests_total',
-    help: 'GraphQL and export requests by operation name and outcome (ok or the error code)',
+  const durations = new Histogram({
+    name: 'cdrql_request_duration_seconds',
+    help: 'GraphQL and export requests by operation name and outcome (ok or the error code): time from arrival to the response headers; _count counts them',
     labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
   const statements = new Histogram({
@@ -79,27 +83,12 @@ export function createMetrics(db: Database) {
   };
 
   const observeStatement: QueryObserver = () => {
-    const request = currentRequest();
-    if (request) request.statements += 1;
     const end = statements.startTimer();
     return (failed) => end({ outcome: failed ? 'failed' : 'ok' });
   };
   const stopObserving = db.onQuery(observeStatement);
 
   const plugins: Plugin[] = [
-    usePrometheus({
-      registry,
-      endpoint: false,
-      metrics: {
-        graphql_envelop_request: true,
-        graphql_envelop_request_duration: true,
-        graphql_envelop_phase_parse: true,
-        graphql_envelop_phase_validate: true,
-        graphql_envelop_phase_execute: true,
-        graphql_envelop_error_result: true,
-        graphql_yoga_http_duration: true,
-      },
-    }),
     {
       onSubscribe: () => ({
         onSubscribeResult: ({ result }) => {
@@ -115,8 +104,8 @@ export function createMetrics(db: Database) {
     registry,
     plugins,
     /** Counts a finished request: called once per request, with what it did. */
-    recordRequest({ operation, outcome, imports: done }: RequestOutcome) {
-      requests.inc({ operation: operationLabel(operation), outcome });
+    recordRequest({ operation, outcome, durationMs, imports: done }: RequestOutcome) {
+      durations.observe({ operation: operationLabel(operation), outcome }, durationMs / 1000);
       if (outcome === 'RATE_LIMITED') refusals.inc();
       for (const counts of done) {
         if (counts.dryRun) continue;

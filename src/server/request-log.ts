@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
-import { runForRequest, type RequestRecord } from '../telemetry.js';
+import type { RequestRecord } from '../telemetry.js';
 import type { Metrics } from './metrics.js';
 
 /** Paths polled by orchestrators and scrapers: a line for each would bury the requests. */
@@ -12,6 +12,7 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 interface Pending {
   record: RequestRecord;
+  path: string;
   started: number;
   operations: string[];
   outcome: string | undefined;
@@ -29,20 +30,18 @@ function outcomeOf(result: unknown): string | undefined {
 
 /**
  * One log line and one count per request: its id (also sent back as X-Request-Id), operation
- * names, account, duration, the SQL statements it ran and its outcome. The request runs inside
- * its record (see telemetry.ts), where the SQL driver counts statements and imports report.
+ * names, account, duration, the SQL statements it ran and its outcome. `recordOf` gives a
+ * request's record to the code that runs for it: the context factory (its SQL driver counts the
+ * statements, the import mutations report) and the export endpoint.
  */
-export function useRequestLog(logger: Logger, metrics: Metrics): Plugin {
+export function createRequestLog(logger: Logger, metrics: Metrics) {
   const pending = new WeakMap<Request, Pending>();
   const ofRequest = (request: Request) => pending.get(request);
-  return {
-    instrumentation: {
-      request: ({ request }, wrapped) => {
-        const given = request.headers.get('x-request-id');
-        const record: RequestRecord = { id: given && REQUEST_ID.test(given) ? given : randomUUID(), operationName: undefined, accountId: undefined, statements: 0, imports: [] };
-        pending.set(request, { record, started: performance.now(), operations: [], outcome: undefined });
-        return runForRequest(record, wrapped);
-      },
+  const plugin: Plugin = {
+    onRequest({ request, url }) {
+      const given = request.headers.get('x-request-id');
+      const record: RequestRecord = { id: given && REQUEST_ID.test(given) ? given : randomUUID(), operationName: undefined, accountId: undefined, statements: 0, imports: [] };
+      pending.set(request, { record, path: url.pathname, started: performance.now(), operations: [], outcome: undefined });
     },
     onParams({ request, params }) {
       const state = ofRequest(request);
@@ -67,12 +66,12 @@ export function useRequestLog(logger: Logger, metrics: Metrics): Plugin {
       if (!state) return;
       pending.delete(request);
       response.headers.set('x-request-id', state.record.id);
-      const path = new URL(request.url).pathname;
+      const { path } = state;
       const operation = state.operations.length > 0 ? state.operations.join(',') : (state.record.operationName ?? undefined);
       const outcome = state.outcome ?? (response.status < 400 ? 'ok' : `http_${response.status}`);
       const durationMs = Math.round((performance.now() - state.started) * 10) / 10;
       if (!QUIET_PATHS.has(path)) {
-        metrics.recordRequest({ operation, outcome, imports: state.record.imports });
+        metrics.recordRequest({ operation, outcome, durationMs, imports: state.record.imports });
         logger.info(
           { requestId: state.record.id, method: request.method, path, status: response.status, operation, account: state.record.accountId, durationMs, statements: state.record.statements, outcome },
           'request',
@@ -80,4 +79,7 @@ export function useRequestLog(logger: Logger, metrics: Metrics): Plugin {
       }
     },
   };
+  return { plugin, recordOf: (request: Request): RequestRecord | undefined => pending.get(request)?.record };
 }
+
+export type RequestLog = ReturnType<typeof createRequestLog>;

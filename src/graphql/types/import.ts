@@ -8,7 +8,6 @@ import { RecordError } from '../../importers/normalize.js';
 import { InputError } from '../../importers/read.js';
 import { linkLegs, staged, writeCalls, type BatchItem } from '../../importers/writer.js';
 import { UserInputError } from '../../errors.js';
-import { currentRequest } from '../../telemetry.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { CallRef, loadCall } from './call.js';
@@ -92,9 +91,9 @@ const CallInput = builder.inputType('CallInput', {
 const regionOf = (region: string | null | undefined) => (region ? (region.toUpperCase() as CountryCode) : undefined);
 
 /** The import's counts for the request's metrics, and its summary as the mutation answers it. */
-function answered(format: string, summary: ImportSummary & { callIds?: string[] }, dryRun: boolean): AnsweredSummary {
+function answered(ctx: Context, format: string, summary: ImportSummary & { callIds?: string[] }, dryRun: boolean): AnsweredSummary {
   const { inserted, updated, unchanged, rejected } = summary;
-  currentRequest()?.imports.push({ format, dryRun, inserted, updated, unchanged, rejected });
+  ctx.record?.imports.push({ format, dryRun, inserted, updated, unchanged, rejected });
   return { ...summary, dryRun };
 }
 
@@ -149,7 +148,7 @@ builder.mutationFields((t) => ({
           onFault: 'refuse',
           actor: { apiKeyId: ctx.credentials.keyId },
         });
-        return answered(args.format, summary, args.dryRun ?? false);
+        return answered(ctx, args.format, summary, args.dryRun ?? false);
       } catch (error) {
         if (error instanceof InputError || error instanceof RecordError) throw new UserInputError(`data: ${error.message}`, { argument: 'data' });
         throw error;
@@ -177,7 +176,7 @@ builder.mutationFields((t) => ({
           return [];
         }
       });
-      return answered('native', await writeNative(ctx, summary, items, args.dryRun ?? false), args.dryRun ?? false);
+      return answered(ctx, 'native', await writeNative(ctx, summary, items, args.dryRun ?? false), args.dryRun ?? false);
     },
   }),
 }));

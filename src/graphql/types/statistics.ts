@@ -19,8 +19,6 @@ import {
   type ValueCount,
 } from '../../db/read/statistics.js';
 import { columnsOf, identifier, sql } from '../../db/sql.js';
-import { timeZoneNames } from '../../db/read/time-zones.js';
-import type { SqlExecutor } from '../../db/sql-driver.js';
 import { UserInputError } from '../../errors.js';
 import type { EnumRef } from '@pothos/core';
 import { builder, type AppTypes } from '../builder.js';
@@ -246,8 +244,8 @@ const APPROXIMATE_MS: Record<Interval, number> = {
 };
 
 /** The zone as PostgreSQL names it, or a refusal: PostgreSQL's own list decides, since it buckets the series. */
-async function validTimeZone(sql: SqlExecutor, timeZone: string): Promise<string> {
-  const name = (await timeZoneNames(sql)).get(timeZone.toLowerCase());
+async function validTimeZone(ctx: Context, timeZone: string): Promise<string> {
+  const name = (await ctx.timeZones()).get(timeZone.toLowerCase());
   if (!name) throw new UserInputError(`timeZone: "${timeZone.slice(0, 64)}" is not a time zone PostgreSQL knows, such as Europe/Paris.`, { argument: 'timeZone' });
   return name;
 }
@@ -441,7 +439,7 @@ builder.queryFields((t) => ({
       countLegs: t.arg.boolean(COUNT_LEGS),
     },
     resolve: async (_root, args, ctx, info) => {
-      const timeZone = await validTimeZone(ctx.db.sql, args.timeZone ?? 'UTC');
+      const timeZone = await validTimeZone(ctx, args.timeZone ?? 'UTC');
       if (args.to <= args.from) throw new UserInputError('to must be after from.', { argument: 'to' });
       const estimate = Math.ceil((args.to.getTime() - args.from.getTime()) / APPROXIMATE_MS[args.interval]);
       if (estimate > ctx.maxBuckets) {
