@@ -1,8 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doublingFragments, hostileShapes } from '../bench/hostile-shapes.js';
+import { createRandom } from '../src/db/seed/random.js';
+import { measureOperation } from '../src/graphql/cost.js';
+import { schema } from '../src/graphql/schema.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
 const BODY_LIMIT = 1_048_576;
@@ -58,6 +62,22 @@ describe('hostile documents are refused, with work bounded by their size', () =>
     const small = await test.gql(doublingFragments(3));
     expect(small.errors).toBeUndefined();
     expect(small.data!.calls.nodes).toHaveLength(1);
+  });
+
+  it('judges every request of a repeated document by its own variables (checks remembered per document)', async () => {
+    // Oracle: the cost measured afresh for each request's variables, and the NUL rule, against
+    // what the server (which remembers each document's measures and literal checks) answers.
+    const query = 'query Repeated($first: Int!, $legs: Int!, $prefix: String) { calls(first: $first, filter: { fromNumber: { startsWith: $prefix } }) { nodes { id legs(first: $legs) { nodes { id legs(first: $legs) { nodes { id } } } } } } }';
+    const document = parse(query);
+    const random = createRandom(20261202);
+    for (let i = 0; i < 40; i += 1) {
+      const variables = { first: random.int(1, 100), legs: random.int(1, 100), prefix: random.pick([null, '+1', 'a\u0000b']) };
+      const cost = measureOperation(schema, document, 'Repeated', variables, { defaultPageSize: 20, listSize: 5 }).cost;
+      const expected = variables.prefix?.includes('\u0000') ? 'BAD_USER_INPUT' : cost > 25_000 ? 'QUERY_TOO_COSTLY' : undefined;
+      const { body } = await send(JSON.stringify({ query, variables }));
+      expect(body.errors?.[0]?.extensions?.code, JSON.stringify({ i, variables, cost })).toBe(expected);
+      if (!expected) expect(body.data.calls.nodes).toBeInstanceOf(Array);
+    }
   });
 
   it('refuses input nested past MAX_INPUT_DEPTH and names where', async () => {

@@ -1,6 +1,7 @@
 import { Kind, type DocumentNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { UserInputError } from '../errors.js';
+import { DocumentMemo } from '../graphql/document-memo.js';
 
 /** NUL, which PostgreSQL text cannot hold, or a UTF-16 surrogate, which may be unpaired. */
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
@@ -83,11 +84,16 @@ function checkSelections(set: SelectionSetNode, path: string[], maxDepth: number
   return undefined;
 }
 
-function checkDocument(document: DocumentNode, variables: Record<string, unknown>, maxDepth: number, walk: Walk): Refusal | undefined {
+function checkVariables(variables: Record<string, unknown>, maxDepth: number, walk: Walk): Refusal | undefined {
   for (const [name, value] of Object.entries(variables)) {
     const refusal = checkJson(value, ['$' + name], 0, maxDepth, walk);
     if (refusal) return refusal;
   }
+  return undefined;
+}
+
+/** The document's own values: its arguments, input fields and variables' defaults. */
+function checkLiterals(document: DocumentNode, maxDepth: number, walk: Walk): Refusal | undefined {
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
     for (const variable of definition.kind === Kind.OPERATION_DEFINITION ? (definition.variableDefinitions ?? []) : []) {
@@ -110,10 +116,20 @@ function checkDocument(document: DocumentNode, variables: Record<string, unknown
  * instead of failing in the database as an unexplained internal error.
  */
 export function useInputChecks(maxDepth: number): Plugin {
+  // A document's literals are checked once per document; variables, on every request.
+  const literals = new DocumentMemo<{ refusal: Refusal | undefined; visited: number }>(256, 1);
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const walk: Walk = { visited: 0 };
-      const refusal = checkDocument(args.document, (args.variableValues ?? {}) as Record<string, unknown>, maxDepth, walk);
+      let refusal = checkVariables((args.variableValues ?? {}) as Record<string, unknown>, maxDepth, walk);
+      if (!refusal) {
+        const checked = literals.get(args.document, '', () => {
+          const own: Walk = { visited: 0 };
+          return { refusal: checkLiterals(args.document, maxDepth, own), visited: own.visited };
+        });
+        refusal = checked.refusal;
+        walk.visited += checked.visited;
+      }
       if (!refusal) return;
       const where = refusal.argumentPath.join('.');
       setResultAndStopExecution({

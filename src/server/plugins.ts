@@ -3,7 +3,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { Credentials } from '../auth/api-keys.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Limits } from '../config.js';
-import { measureOperation, type CostOptions } from '../graphql/cost.js';
+import { measureOperation, type CostOptions, type OperationMeasure } from '../graphql/cost.js';
+import { DocumentMemo } from '../graphql/document-memo.js';
 import type { RateLimiter } from './rate-limit.js';
 
 const errorBody = (message: string, code: string, extra: Record<string, unknown> = {}) =>
@@ -89,8 +90,13 @@ export interface OperationLimits {
  * in the document; `visited` in the refusal says how many selections it walked.
  */
 export function useOperationLimits(limits: OperationLimits, options: CostOptions): Plugin {
+  // A measure depends on the document, the operation and the variables (page sizes) only.
+  const measures = new DocumentMemo<OperationMeasure>(256, 16);
   const refusal = (args: ExecutionArgs) => {
-    const measure = measureOperation(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, options);
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const measure = measures.get(args.document, JSON.stringify([args.operationName ?? null, variables]), () =>
+      measureOperation(args.schema, args.document, args.operationName, variables, options),
+    );
     const refuse = (message: string, code: string, extra: Record<string, unknown>) => ({
       errors: [new GraphQLError(message, { extensions: { code, ...extra, visited: measure.visited } })],
     });

@@ -20,6 +20,7 @@ import type { PlannedRow } from './declarations.js';
 import { Emitter } from './emit.js';
 import { NotPlanned, Planner, type PlanScope, type PlannedRoot } from './plan.js';
 import { sql, type Sql } from '../../db/sql.js';
+import { DocumentMemo } from '../document-memo.js';
 
 /*
  * How planned statements run. A query whose every root field reads the call graph is answered by
@@ -113,34 +114,13 @@ function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNo
   }
 }
 
-/** Bounds of the statements kept: a dashboard sends the same few operations on every refresh. */
-const DOCUMENTS_KEPT = 32;
-const STATEMENTS_PER_DOCUMENT = 16;
-
 /**
  * A statement depends only on the document, the operation, the variables, the account and the
- * key's scopes: it is kept for the documents used last (yoga parses a text once and hands out the
- * same document), so a repeated request costs a key and a lookup instead of a walk over its
- * selections. Operations that execution must answer are remembered too.
+ * key's scopes. Kept for the documents used last, a dashboard's few operations sent on every
+ * refresh; operations that execution must answer are remembered too (as null).
  */
-class StatementCache {
-  private readonly documents = new Map<DocumentNode, Map<string, Sql | null>>();
-
-  get(ctx: Context, schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): Sql | undefined {
-    const key = JSON.stringify([ctx.accountId, [...ctx.credentials.scopes].sort(), operationName ?? null, variables]);
-    const kept = this.documents.get(document) ?? new Map<string, Sql | null>();
-    this.documents.delete(document);
-    this.documents.set(document, kept);
-    if (this.documents.size > DOCUMENTS_KEPT) this.documents.delete(this.documents.keys().next().value!);
-    let statement = kept.get(key);
-    if (statement === undefined) {
-      statement = planOperation(ctx, schema, document, operationName, variables) ?? null;
-      if (kept.size >= STATEMENTS_PER_DOCUMENT) kept.delete(kept.keys().next().value!);
-      kept.set(key, statement);
-    }
-    return statement ?? undefined;
-  }
-}
+const statementKey = (ctx: Context, operationName: string | null | undefined, variables: Record<string, unknown>) =>
+  JSON.stringify([ctx.accountId, [...ctx.credentials.scopes].sort(), operationName ?? null, variables]);
 
 /**
  * A response PostgreSQL wrote: yoga sends the text `stringify` gives as it is, and `data` is parsed
@@ -164,11 +144,12 @@ class WrittenResponse implements ExecutionResult {
  * operation, and one whose statement fails, goes on to execution, which reports its own errors.
  */
 export function useWholeOperations(logger: Logger): Plugin {
-  const cache = new StatementCache();
+  const statements = new DocumentMemo<Sql | null>(32, 16);
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue as Context;
-      const statement = cache.get(ctx, args.schema, args.document, args.operationName, args.variableValues ?? {});
+      const variables = args.variableValues ?? {};
+      const statement = statements.get(args.document, statementKey(ctx, args.operationName, variables), () => planOperation(ctx, args.schema, args.document, args.operationName, variables) ?? null);
       if (!statement) return;
       let text: string;
       try {
