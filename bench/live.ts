@@ -108,7 +108,7 @@ async function main() {
           LIVE_MAX_SUBSCRIPTIONS_PER_KEY: String(SUBSCRIPTIONS),
           RATE_LIMIT_REQUESTS: '1000000',
         },
-        /GraphiQL at (http:\/\/\S+)\/graphql/,
+        /GraphQL at (http:\/\/\S+)\/graphql/,
       );
       servers.push({ ...server, url: new URL(server.match[1]!) });
     }
