@@ -24,6 +24,8 @@ import { cpuMsOf, databaseCpu, nodeEntry, sampleRss, startProcess, type ServerPr
 const SUBSCRIPTIONS = Number(process.env.LIVE_BENCH_SUBSCRIPTIONS ?? 1000);
 const RATE = Number(process.env.LIVE_BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.LIVE_BENCH_SECONDS ?? 60);
+/** A directory to write each server's CPU profile to (node --cpu-prof), when set. */
+const PROFILE_DIR = process.env.LIVE_BENCH_PROFILE_DIR;
 /** Time after the last webhook for deliveries still on their way. */
 const DRAIN_MS = 10_000;
 const ACCOUNTS = ['acme', 'globex'] as const;
@@ -98,7 +100,7 @@ async function main() {
 
     for (let i = 0; i < 2; i += 1) {
       const server = await startProcess(
-        nodeEntry('src/cli/serve.ts'),
+        PROFILE_DIR ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--import', 'tsx', 'src/cli/serve.ts'] : nodeEntry('src/cli/serve.ts'),
         {
           DATABASE_URL: url.toString(),
           PORT: '0',
