@@ -223,12 +223,15 @@ async function main() {
       const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
       return (mean(samples.slice(-third)) / mean(samples.slice(0, third))).toFixed(2);
     };
-    const failed = [...sent.values()].filter((r) => r.status !== 200).length;
+    const failed = [...sent.values()].filter((r) => r.status !== 200);
+    // By status; 0 is a request that failed without an answer (a reset connection).
+    const byStatus = new Map<number, number>();
+    for (const r of failed) byStatus.set(r.status ?? 0, (byStatus.get(r.status ?? 0) ?? 0) + 1);
     const row = [
       `${SUBSCRIPTIONS} (${ready} ready)`,
       `${RATE} × ${SECONDS} s`,
       `${accepted.length} / ${total} (${(total / sendSeconds).toFixed(0)}/s sent)`,
-      failed,
+      failed.length === 0 ? '0' : `${failed.length} (${[...byStatus].map(([status, n]) => `${status}: ${n}`).join(', ')})`,
       `${quantile(fromOk, 0.5).toFixed(0)} / ${quantile(fromOk, 0.99).toFixed(0)}`,
       `${quantile(fromSend, 0.5).toFixed(0)} / ${quantile(fromSend, 0.99).toFixed(0)}`,
       `${expected - lost} / ${expected}`,
