@@ -24,6 +24,8 @@ import { cpuMsOf, databaseCpu, nodeEntry, sampleRss, startProcess, type ServerPr
 const SUBSCRIPTIONS = Number(process.env.LIVE_BENCH_SUBSCRIPTIONS ?? 1000);
 const RATE = Number(process.env.LIVE_BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.LIVE_BENCH_SECONDS ?? 60);
+/** A directory to write each server's CPU profile to (node --cpu-prof), when set. */
+const PROFILE_DIR = process.env.LIVE_BENCH_PROFILE_DIR;
 /** Time after the last webhook for deliveries still on their way. */
 const DRAIN_MS = 10_000;
 const ACCOUNTS = ['acme', 'globex'] as const;
@@ -98,7 +100,7 @@ async function main() {
 
     for (let i = 0; i < 2; i += 1) {
       const server = await startProcess(
-        nodeEntry('src/cli/serve.ts'),
+        PROFILE_DIR ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--import', 'tsx', 'src/cli/serve.ts'] : nodeEntry('src/cli/serve.ts'),
         {
           DATABASE_URL: url.toString(),
           PORT: '0',
@@ -108,7 +110,7 @@ async function main() {
           LIVE_MAX_SUBSCRIPTIONS_PER_KEY: String(SUBSCRIPTIONS),
           RATE_LIMIT_REQUESTS: '1000000',
         },
-        /GraphiQL at (http:\/\/\S+)\/graphql/,
+        /GraphQL at (http:\/\/\S+)\/graphql/,
       );
       servers.push({ ...server, url: new URL(server.match[1]!) });
     }
@@ -221,12 +223,15 @@ async function main() {
       const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
       return (mean(samples.slice(-third)) / mean(samples.slice(0, third))).toFixed(2);
     };
-    const failed = [...sent.values()].filter((r) => r.status !== 200).length;
+    const failed = [...sent.values()].filter((r) => r.status !== 200);
+    // By status; 0 is a request that failed without an answer (a reset connection).
+    const byStatus = new Map<number, number>();
+    for (const r of failed) byStatus.set(r.status ?? 0, (byStatus.get(r.status ?? 0) ?? 0) + 1);
     const row = [
       `${SUBSCRIPTIONS} (${ready} ready)`,
       `${RATE} × ${SECONDS} s`,
       `${accepted.length} / ${total} (${(total / sendSeconds).toFixed(0)}/s sent)`,
-      failed,
+      failed.length === 0 ? '0' : `${failed.length} (${[...byStatus].map(([status, n]) => `${status}: ${n}`).join(', ')})`,
       `${quantile(fromOk, 0.5).toFixed(0)} / ${quantile(fromOk, 0.99).toFixed(0)}`,
       `${quantile(fromSend, 0.5).toFixed(0)} / ${quantile(fromSend, 0.99).toFixed(0)}`,
       `${expected - lost} / ${expected}`,

@@ -283,10 +283,12 @@ describe('Subscription.callChanged', () => {
     const first = await subscribe(a, `subscription { callChanged { externalId } }`);
     await postJambonz(a, endpoints.jambonz!, jambonzBody('replay-0', 'ringing'));
     const seen = await first.result(2000);
+    // The SSE event's id, which an EventSource sends back as Last-Event-ID, is the result's eventId.
+    expect(seen.id).toBe(seen.extensions!.eventId);
     await first.cancel();
     await postJambonz(a, endpoints.jambonz!, jambonzBody('replay-1', 'ringing'));
     await postJambonz(a, endpoints.jambonz!, jambonzBody('replay-2', 'ringing'));
-    const again = await subscribe(b, `subscription { callChanged { externalId } }`, { 'last-event-id': String(seen.extensions!.eventId) });
+    const again = await subscribe(b, `subscription { callChanged { externalId } }`, { 'last-event-id': seen.id });
     expect((await again.result(2000)).data.callChanged.externalId).toBe('replay-1');
     expect((await again.result(2000)).data.callChanged.externalId).toBe('replay-2');
     await postJambonz(a, endpoints.jambonz!, jambonzBody('replay-3', 'ringing'));
@@ -322,13 +324,13 @@ describe('subscription limits', () => {
     await postJambonz(a, endpoints.jambonz!, jambonzBody('limit-1', 'ringing'));
     expect((await open.result(2000)).data.callChanged.externalId).toBe('limit-1');
     await limited.app.live.close();
-    expect(await open.next(2000)).toEqual({ event: 'complete', data: '' });
+    expect(await open.next(2000)).toEqual({ event: 'complete', data: '', id: '' });
     expect(await open.next(2000)).toBeNull();
   });
 
   it('ends a subscriber that leaves its events waiting, before its queue grows past the limit', async () => {
     const hub = createLiveHub({ db: database.db, logger: createLogger('silent'), limits: { maxSubscriptionsPerKey: 10, queueLimit: 2, replayMinutes: 10 } });
-    const slow = await hub.subscribe('acme', 'slow-key');
+    const slow = await hub.subscribe('acme', 'slow-key', { key: 'events', render: async (events) => events });
     const upsert = (ids: string[]) => a.gql(`mutation($calls: [CallInput!]!) { upsertCalls(calls: $calls) { inserted } }`, { calls: ids.map((externalId) => ({ externalId, status: 'RINGING' })) });
     // A batch larger than the limit into an empty queue is taken whole; the next one finds it waiting.
     await upsert(['slow-1', 'slow-2', 'slow-3']);

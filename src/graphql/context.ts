@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type { FieldNode } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { PageLimits } from '../config.js';
@@ -7,7 +6,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { countingStatements, type Database } from '../db/client.js';
 import { timeZoneNames } from '../db/read/time-zones.js';
 import type { RequestRecord } from '../telemetry.js';
-import type { PlannedRow } from './read/declarations.js';
+import type { PlannedLoader } from './read/execute.js';
 
 export interface AppServices {
   db: Database;
@@ -42,7 +41,7 @@ export function createContextFactory(services: AppServices) {
       /** The only account whose data this request sees. */
       accountId: credentials.accountId,
       /** Objects loaded by id for each field that returns them (read/execute.ts loadPlanned). */
-      plannedLoaders: new WeakMap<readonly FieldNode[], DataLoader<string, PlannedRow | null>>(),
+      plannedLoaders: new WeakMap<FieldNode, PlannedLoader[]>(),
     };
   };
 }

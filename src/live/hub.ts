@@ -12,10 +12,23 @@ export interface CallEvent {
 /** Why a subscription ended from the server's side. */
 export type Ending = { kind: 'closed' } | { kind: 'too-slow'; queued: number } | { kind: 'too-many'; limit: number };
 
-/** One subscriber's stream of its account's events, as they are committed. */
-export interface Subscription {
-  /** Events waiting to be sent, all of them; waits for the next when there are none; null once ended. */
-  next(): Promise<CallEvent[] | null>;
+/**
+ * How a subscriber sees its account's events. Subscribers of one account whose views have the
+ * same key share one render per batch of events, that of the first of them: two views may have
+ * the same key only if their renders give the same result.
+ */
+export interface View<T> {
+  key: string;
+  render(events: CallEvent[]): Promise<T>;
+}
+
+/** One subscriber's stream of its account's events, rendered, as they are committed. */
+export interface Subscription<T> {
+  /**
+   * The renders of every batch waiting to be sent, oldest first (shared with the other subscribers
+   * of the view); waits for the next when there are none; null once ended.
+   */
+  next(): Promise<Array<Promise<T>> | null>;
   /** Why the stream ended, once next() gave null. */
   ending(): Ending | undefined;
   close(): void;
@@ -25,13 +38,22 @@ export interface Subscription {
 const PRUNE_INTERVAL_MS = 60_000;
 
 /**
+ * Least time between two renders of one view. Every render is written to every subscriber of the
+ * view, one write per subscriber: under a stream of events, batching them this long trades this
+ * much latency for a write per subscriber per interval instead of one per event.
+ */
+const BATCH_INTERVAL_MS = 50;
+
+/**
  * Fans committed call changes out to this instance's subscribers. One LISTEN per instance
  * (started with the first subscriber); a notification names its account, so one for an account
- * with no subscriber here costs nothing. Each subscriber has a bounded queue: one that does not
- * take its events (a client that stopped reading) is ended as too slow instead of holding memory.
+ * with no subscriber here costs nothing. The subscribers of an account are grouped by view: each
+ * batch of events is rendered once per view, and every subscriber of the view queues a reference
+ * to that one render. Each subscriber's queue is bounded: one that does not take its renders (a
+ * client that stopped reading) is ended as too slow instead of holding memory.
  */
 export function createLiveHub({ db, logger, limits }: { db: Database; logger: Logger; limits: LiveLimits }) {
-  const byAccount = new Map<string, Set<Subscriber>>();
+  const byAccount = new Map<string, Map<string, Group>>();
   const openPerKey = new Map<string, number>();
   let listening: Promise<() => Promise<void>> | undefined;
   let pruner: NodeJS.Timeout | undefined;
@@ -39,28 +61,83 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
   /** The highest sequence heard per account, to catch up from after the LISTEN connection was lost. */
   const lastHeard = new Map<string, string>();
 
-  class Subscriber implements Subscription {
-    private queue: CallEvent[] = [];
-    private wake: (() => void) | undefined;
-    private ended: Ending | undefined;
+  /**
+   * The subscribers of one account with one view. Events are rendered in batches, one render at a
+   * time and at most one every BATCH_INTERVAL_MS: what arrives meanwhile waits for the next one.
+   */
+  class Group {
+    readonly subscribers = new Set<Subscriber>();
+    private pending: CallEvent[] = [];
+    private timer: NodeJS.Timeout | undefined;
+    private rendering = false;
+    private lastRender = -Infinity;
 
     constructor(
       readonly accountId: string,
-      readonly keyId: string,
+      readonly view: View<unknown>,
     ) {}
 
+    add(events: CallEvent[]): void {
+      this.pending.push(...events);
+      this.schedule();
+    }
+
+    private schedule(): void {
+      if (this.timer || this.rendering || this.pending.length === 0 || this.subscribers.size === 0) return;
+      const wait = this.lastRender + BATCH_INTERVAL_MS - performance.now();
+      if (wait <= 0) this.render();
+      else this.timer = setTimeout(() => ((this.timer = undefined), this.render()), wait);
+    }
+
+    private render(): void {
+      const events = this.pending;
+      this.pending = [];
+      this.lastRender = performance.now();
+      this.rendering = true;
+      const rendered = this.view.render(events);
+      for (const subscriber of this.subscribers) subscriber.push(rendered, events.length);
+      // Each subscriber sees a failed render as its own error; here it only ends the render.
+      rendered
+        .catch((error: Error) => logger.warn(`rendering ${events.length} changes for subscribers failed: ${error.message}`))
+        .finally(() => {
+          this.rendering = false;
+          this.schedule();
+        });
+    }
+
+    stop(): void {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.pending = [];
+    }
+  }
+
+  class Subscriber implements Subscription<unknown> {
+    private queue: Array<Promise<unknown>> = [];
+    /** Events in the renders queued. */
+    private queued = 0;
+    private wake: (() => void) | undefined;
+    private ended: Ending | undefined;
+
+    /** The subscribers it is one of, once it has joined them. */
+    group: Group | undefined;
+
+    constructor(readonly keyId: string) {}
+
     /**
-     * Queues a committed batch. A subscriber still holding `queueLimit` events it has not taken
-     * is too slow; a batch into a shorter queue is taken whole, however large (an import's
-     * batch is bounded by its own size), so a large import does not end subscribers that keep up.
+     * Queues the render of a committed batch. A subscriber still holding `queueLimit` events it
+     * has not taken is too slow; a batch into a shorter queue is taken whole, however large (an
+     * import's batch is bounded by its own size), so a large import does not end subscribers that
+     * keep up.
      */
-    push(events: CallEvent[]): void {
+    push(rendered: Promise<unknown>, events: number): void {
       if (this.ended) return;
-      if (this.queue.length >= limits.queueLimit) {
-        this.end({ kind: 'too-slow', queued: this.queue.length + events.length });
+      if (this.queued >= limits.queueLimit) {
+        this.end({ kind: 'too-slow', queued: this.queued + events });
         return;
       }
-      this.queue.push(...events);
+      this.queue.push(rendered);
+      this.queued += events;
       this.wake?.();
     }
 
@@ -68,17 +145,19 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
       if (this.ended) return;
       this.ended = ending;
       this.queue = [];
+      this.queued = 0;
       detach(this);
       this.wake?.();
     }
 
-    async next(): Promise<CallEvent[] | null> {
+    async next(): Promise<Array<Promise<unknown>> | null> {
       while (!this.ended && this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
       if (this.ended) return null;
-      const events = this.queue;
+      const rendered = this.queue;
       this.queue = [];
-      return events;
+      this.queued = 0;
+      return rendered;
     }
 
     ending(): Ending | undefined {
@@ -91,21 +170,26 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
   }
 
   function detach(subscriber: Subscriber): void {
-    const set = byAccount.get(subscriber.accountId);
-    if (!set?.delete(subscriber)) return;
-    if (set.size === 0) byAccount.delete(subscriber.accountId);
+    const { group } = subscriber;
+    if (!group?.subscribers.delete(subscriber)) return;
+    if (group.subscribers.size === 0) {
+      group.stop();
+      const groups = byAccount.get(group.accountId)!;
+      groups.delete(group.view.key);
+      if (groups.size === 0) byAccount.delete(group.accountId);
+    }
     const open = (openPerKey.get(subscriber.keyId) ?? 1) - 1;
     if (open <= 0) openPerKey.delete(subscriber.keyId);
     else openPerKey.set(subscriber.keyId, open);
   }
 
   function deliver(accountId: string, events: CallEvent[]): void {
-    const subscribers = byAccount.get(accountId);
-    if (!subscribers || events.length === 0) return;
+    const groups = byAccount.get(accountId);
+    if (!groups || events.length === 0) return;
     const last = events[events.length - 1]!.sequence;
     const heard = lastHeard.get(accountId);
     if (heard === undefined || BigInt(last) > BigInt(heard)) lastHeard.set(accountId, last);
-    for (const subscriber of subscribers) subscriber.push(events);
+    for (const group of groups.values()) group.add(events);
   }
 
   /** The events of an account in a range of sequences, for a notification that only names the range. */
@@ -179,8 +263,8 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
      * A subscription to the account's events, counted against its key; it hears every event
      * committed after this resolves. Throws when the key holds its limit of subscriptions.
      */
-    async subscribe(accountId: string, keyId: string): Promise<Subscription> {
-      const subscriber = new Subscriber(accountId, keyId);
+    async subscribe<T>(accountId: string, keyId: string, view: View<T>): Promise<Subscription<T>> {
+      const subscriber = new Subscriber(keyId);
       const open = openPerKey.get(keyId) ?? 0;
       if (closed) subscriber.end({ kind: 'closed' });
       else if (open >= limits.maxSubscriptionsPerKey) subscriber.end({ kind: 'too-many', limit: limits.maxSubscriptionsPerKey });
@@ -193,12 +277,15 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
           throw error;
         }
         // Joined only once the LISTEN is in place: from here on every committed event reaches it.
-        let set = byAccount.get(accountId);
-        if (!set) byAccount.set(accountId, (set = new Set()));
-        set.add(subscriber);
+        let accountGroups = byAccount.get(accountId);
+        if (!accountGroups) byAccount.set(accountId, (accountGroups = new Map()));
+        let group = accountGroups.get(view.key);
+        if (!group) accountGroups.set(view.key, (group = new Group(accountId, view)));
+        subscriber.group = group;
+        group.subscribers.add(subscriber);
         if (closed) subscriber.end({ kind: 'closed' });
       }
-      return subscriber;
+      return subscriber as Subscription<T>;
     },
 
     /** Events of the account after `sequence` and within the replay window, oldest first. */
@@ -214,14 +301,14 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
     /** Subscriptions open on this instance. */
     openSubscriptions(): number {
       let n = 0;
-      for (const set of byAccount.values()) n += set.size;
+      for (const groups of byAccount.values()) for (const group of groups.values()) n += group.subscribers.size;
       return n;
     },
 
     /** Ends every subscription (their streams complete) and stops listening: on shutdown. */
     async close(): Promise<void> {
       closed = true;
-      for (const set of [...byAccount.values()]) for (const subscriber of [...set]) subscriber.close();
+      for (const groups of [...byAccount.values()]) for (const group of [...groups.values()]) for (const subscriber of [...group.subscribers]) subscriber.close();
       clearInterval(pruner);
       const stop = listening;
       listening = undefined;

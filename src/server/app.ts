@@ -18,7 +18,7 @@ import { createMetrics, useMetricsEndpoint, type Metrics } from './metrics.js';
 import { useParseLimits } from './parse-limits.js';
 import { useApiKeys, useBodyLimit, useOperationLimits } from './plugins.js';
 import { createRateLimiter } from './rate-limit.js';
-import { useLiveEventIds } from './live.js';
+import { useSharedSubscriptions } from './live.js';
 import { createRequestLog } from './request-log.js';
 import { useWebhooks } from './webhooks.js';
 
@@ -113,7 +113,7 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
           }
         },
       }),
-      useLiveEventIds(),
+      useSharedSubscriptions(),
       {
         onDispose: async () => {
           metrics.dispose();

@@ -1,23 +1,17 @@
+import { createSourceEventStream } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { currentEvent } from '../graphql/types/call-changed.js';
 
 /**
- * Writes each subscription result's change id into `extensions.eventId`: the id a reconnecting
- * client sends back (Last-Event-ID or `after`) to receive what it missed.
+ * Answers a subscription with its source stream as it is: Subscription.callChanged yields its
+ * results already executed, once per batch of events for all the subscribers of one view, and
+ * serialised (graphql/types/call-changed.ts), where graphql-js's own subscribe would execute the
+ * operation again for every event and subscriber. Errors in setting the stream up (arguments, the
+ * key's scopes) come back as graphql-js reports them.
  */
-export function useLiveEventIds(): Plugin {
+export function useSharedSubscriptions(): Plugin {
   return {
-    onSubscribe() {
-      return {
-        onSubscribeResult() {
-          return {
-            onNext({ args, result, setResult }) {
-              const eventId = currentEvent.get(args.contextValue as object);
-              if (eventId !== undefined) setResult({ ...result, extensions: { ...result.extensions, eventId } });
-            },
-          };
-        },
-      };
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(createSourceEventStream as Parameters<typeof setSubscribeFn>[0]);
     },
   };
 }

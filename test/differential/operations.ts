@@ -127,9 +127,10 @@ class Document {
     return name;
   }
 
-  operation(category: string, root: string): Operation {
-    const definitions = [...this.variables].map(([name, v]) => `$${name}: ${v.type}${v.defaultLiteral !== undefined ? ` = ${v.defaultLiteral}` : ''}`);
-    const header = definitions.length ? `query(${definitions.join(', ')})` : 'query';
+  /** The document with `root` as its operation's selection, an operation of `keyword`, with `extra` variables besides. */
+  operation(category: string, root: string, keyword = 'query', extra: string[] = []): Operation {
+    const definitions = [...extra, ...[...this.variables].map(([name, v]) => `$${name}: ${v.type}${v.defaultLiteral !== undefined ? ` = ${v.defaultLiteral}` : ''}`)];
+    const header = definitions.length ? `${keyword}(${definitions.join(', ')})` : keyword;
     const variables = Object.fromEntries([...this.variables].filter(([, v]) => v.value !== undefined).map(([name, v]) => [name, plain(v.value)]));
     return { category, query: [`${header} { ${root} }`, ...this.fragments].join('\n'), variables };
   }
@@ -138,7 +139,17 @@ class Document {
 const CALL_ORDER_FIELDS = enumValues('CallOrderField');
 const RECORDING_ORDER_FIELDS = enumValues('RecordingOrderField');
 
-export function generateOperations(facts: Facts, seed: number): { operations: Operation[]; covered: Set<string> } {
+/**
+ * A subscription to changed calls with a generated selection and filter, and its oracle: the same
+ * selection of one call (`$callId`, a global id) and the calls the same filter finds, as a query.
+ */
+export interface SubscriptionCase {
+  subscription: string;
+  oracle: string;
+  variables: Record<string, unknown>;
+}
+
+export function generateOperations(facts: Facts, seed: number): { operations: Operation[]; covered: Set<string>; subscriptions: SubscriptionCase[] } {
   const random = new Random(seed);
   const covered = new Set<string>();
   const operations: Operation[] = [];
@@ -731,5 +742,16 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
   for (const [query, variables] of errors) fixed('errors', query, variables);
 
   for (const field of FILTER_FIELDS) if (!filterFieldsSeen.has(field)) throw new Error(`no generated filter reads ${field}`);
-  return { operations, covered };
+
+  // ---- subscriptions, last so that the operations above do not depend on them ---------------
+  const subscriptions: SubscriptionCase[] = [];
+  for (let i = 0; i < 16; i += 1) {
+    const doc = new Document(covered);
+    const selected = selection(doc, 'Call', random.int(0, 2));
+    const filter = random.chance(0.75) ? filterArgument(doc, 'CallFilter', callFilter(1, random.int(1, 2))) : undefined;
+    const subscription = doc.operation('subscriptions', `callChanged${filter ? `(${filter})` : ''} { ${selected} }`, 'subscription');
+    const oracle = doc.operation('subscriptions', `callChanged: call(id: $callId) { ${selected} } matches: calls(first: 100${filter ? `, ${filter}` : ''}) { totalCount nodes { id } }`, 'query', ['$callId: ID!']);
+    subscriptions.push({ subscription: subscription.query, oracle: oracle.query, variables: subscription.variables ?? {} });
+  }
+  return { operations, covered, subscriptions };
 }

@@ -3,6 +3,8 @@ import { timestampedSignature, twilioSignature } from '../../src/webhooks/signat
 export interface SseEvent {
   event: string;
   data: string;
+  /** The event's id line, '' when it has none. */
+  id: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export class SseReader {
         const lines = block.split('\n').filter((line) => !line.startsWith(':') && line !== '');
         if (lines.length === 0) continue;
         const field = (name: string) => lines.filter((line) => line.startsWith(`${name}:`)).map((line) => line.slice(name.length + 1).trimStart()).join('\n');
-        return { event: field('event'), data: field('data') };
+        return { event: field('event'), data: field('data'), id: field('id') };
       }
       if (this.ended) return null;
       const remaining = deadline - Date.now();
@@ -56,12 +58,14 @@ export class SseReader {
     }
   }
 
-  /** The next `next` event's parsed data. */
-  async result<T = any>(timeoutMs?: number): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; extensions?: Record<string, unknown> }> {
+  /** The next `next` event's parsed data, and its id line as `id`. */
+  async result<T = any>(
+    timeoutMs?: number,
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; extensions?: Record<string, unknown>; id: string }> {
     const event = await this.next(timeoutMs);
     if (!event) throw new Error('the stream ended');
     if (event.event !== 'next') throw new Error(`expected a next event, got ${event.event}`);
-    return JSON.parse(event.data);
+    return { ...JSON.parse(event.data), id: event.id };
   }
 
   async cancel(): Promise<void> {

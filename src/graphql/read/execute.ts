@@ -5,6 +5,7 @@ import {
   Kind,
   type DocumentNode,
   type ExecutionResult,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -66,23 +67,43 @@ export function fromResponse(parent: PlannedRow, _args: unknown, ctx: Context, i
   throw new Error(`${info.parentType.name}.${info.fieldName} was planned without its value`);
 }
 
+/** A loader of planned objects and the field it loads for (read/execute.ts loadPlanned). */
+export interface PlannedLoader {
+  parentType: GraphQLObjectType;
+  fieldNodes: readonly FieldNode[];
+  loader: DataLoader<string, PlannedRow | null>;
+}
+
+/**
+ * The request's loader for this field: one per parent type and field nodes. Looked up by the
+ * nodes themselves rather than by graphql-js's array of them: every execution of one document
+ * (each event of a subscription view, types/call-changed.ts) collects the root's fields into a new
+ * array of the same nodes, and they must share one loader to share one statement.
+ */
+function plannedLoader(ctx: Context, info: GraphQLResolveInfo, typename: string): DataLoader<string, PlannedRow | null> {
+  const first = info.fieldNodes[0]!;
+  let loaders = ctx.plannedLoaders.get(first);
+  if (!loaders) ctx.plannedLoaders.set(first, (loaders = []));
+  const same = (nodes: readonly FieldNode[]) => nodes.length === info.fieldNodes.length && nodes.every((node, i) => node === info.fieldNodes[i]);
+  const found = loaders.find((one) => one.parentType === info.parentType && same(one.fieldNodes));
+  if (found) return found.loader;
+  const type = info.schema.getType(typename);
+  if (!(type instanceof GraphQLObjectType)) throw new Error(`${typename} is not an object type`);
+  const rows = new Planner(infoScope(ctx, info), false).rows(type, info.fieldNodes);
+  const loader = new DataLoader<string, PlannedRow | null>(async (ids) => {
+    const byId = await queryValue<Record<string, PlannedRow>>(ctx, sql`SELECT ${new Emitter(ctx.accountId, true).byIds(rows, ids)} AS value`);
+    return ids.map((one) => byId[one] ?? null);
+  });
+  loaders.push({ parentType: info.parentType, fieldNodes: info.fieldNodes, loader });
+  return loader;
+}
+
 /**
  * The object of `typename` with this id as the field's selection asks for it, or null when it is
  * not visible to the request's account. Loads of one field in one tick share one statement.
  */
 export function loadPlanned(ctx: Context, info: GraphQLResolveInfo, typename: string, id: string): Promise<PlannedRow | null> {
-  let loader = ctx.plannedLoaders.get(info.fieldNodes);
-  if (!loader) {
-    const type = info.schema.getType(typename);
-    if (!(type instanceof GraphQLObjectType)) throw new Error(`${typename} is not an object type`);
-    const rows = new Planner(infoScope(ctx, info), false).rows(type, info.fieldNodes);
-    loader = new DataLoader<string, PlannedRow | null>(async (ids) => {
-      const byId = await queryValue<Record<string, PlannedRow>>(ctx, sql`SELECT ${new Emitter(ctx.accountId, true).byIds(rows, ids)} AS value`);
-      return ids.map((one) => byId[one] ?? null);
-    });
-    ctx.plannedLoaders.set(info.fieldNodes, loader);
-  }
-  return loader.load(id);
+  return plannedLoader(ctx, info, typename).load(id);
 }
 
 /** The statement writing the whole response of `operation`, or undefined when execution must answer it. */
