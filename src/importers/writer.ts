@@ -122,8 +122,11 @@ function rounds(items: BatchItem[]): BatchItem[][] {
   return out;
 }
 
-/** A row's data columns as a line of COPY text, UTF-8 encoded. */
-const encodedLine = (columns: readonly string[], row: Columns) => Buffer.from(copyLine(columns.map((column) => row[column])));
+/** A row's data columns as a line of COPY text, UTF-8 encoded; `absent` stands for a column the row does not have. */
+const encodedLine = (columns: readonly string[], row: Columns, absent: Columns = {}) => Buffer.from(copyLine(columns.map((column) => row[column] ?? absent[column])));
+
+/** What an attempt without IVR answers stores (the column is not null). */
+const NO_ANSWERS: Columns = { question_responses: [] };
 
 /**
  * The item with its COPY lines made now: those of the call, of its attempts and of their
@@ -145,7 +148,7 @@ export function staged(position: number, call: NormalizedCall, recordText?: stri
     parentExternalId: (call.call.parent_external_id as string | null | undefined) ?? null,
     line: Buffer.from(callLine),
     attempts: call.attempts.map((attempt) => ({
-      line: encodedLine(ATTEMPT_COLUMNS, { ...attempt.row, question_responses: attempt.row.question_responses ?? [] }),
+      line: encodedLine(ATTEMPT_COLUMNS, attempt.row, NO_ANSWERS),
       recordings: attempt.recordings.map((row) => encodedLine(RECORDING_COLUMNS, row)),
     })),
     recordings: call.recordings.map((row) => encodedLine(RECORDING_COLUMNS, row)),
