@@ -8,22 +8,20 @@ import type { SqlExecutor } from './sql-driver.js';
  * reads keep summing about one row per group. Readers answer the same before and after.
  */
 
-/** Noted quarter-hours merged per transaction: each transaction stays short (tens of ms). */
-export const COMPACT_CHANGES = 2000;
+/** The quarter-hours of one account merged per transaction: each stays short (tens of ms). */
+export const COMPACT_SPAN = '1 day';
 
 /** How often a server merges what was written since (webhooks, upserts, imports of other processes). */
 export const COMPACT_INTERVAL_MS = 30_000;
 
 /**
- * Merges every noted quarter-hour, `changes` notes a statement (each its own transaction: nothing
- * is held between them, and writers never wait on one). Answers the notes taken.
+ * Merges every noted span, `span` of one account a statement (each its own transaction: nothing
+ * is held between them, and writers never wait on one). Answers the statements that merged rows.
  */
-export async function compactRollups(sql: SqlExecutor, changes = COMPACT_CHANGES): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const [row] = await sql.query<{ taken: number }>('SELECT call_rollups_compact($1::int) AS taken', [changes]);
-    total += row!.taken;
-    if (row!.taken < changes) return total;
+export async function compactRollups(sql: SqlExecutor, span = COMPACT_SPAN): Promise<number> {
+  for (let rounds = 0; ; rounds += 1) {
+    const [row] = await sql.query<{ taken: number }>('SELECT call_rollups_compact($1::interval) AS taken', [span]);
+    if (row!.taken === 0) return rounds;
   }
 }
 

@@ -1,17 +1,20 @@
 -- Rollup upkeep proportional to the write (issue 24): a write's trigger only appends the deltas
--- of its own calls (call_rollups_statement) and notes the quarter-hours they fall in; it no
--- longer merges them. Merging the quarter-hours a batch touched rewrote nearly all of an
+-- of its own calls (call_rollups_statement) and notes the span of quarter-hours they fall in; it
+-- no longer merges them. Merging the quarter-hours a batch touched rewrote nearly all of an
 -- account's rollup rows for a batch spread over months, in every batch. The appended rows are
 -- merged later by call_rollups_compact, in transactions of their own (src/db/rollups.ts: after an
 -- import, periodically in the server, and by `npm run rollups:rebuild -- --compact`). Readers sum
 -- rows per key and drop groups whose calls sum to zero, so they answer the same before and after.
 
--- The quarter-hours (null: calls without a start time) with appended rows not yet merged. A
--- quarter-hour may be listed many times; nothing here is unique, so writers never wait on each other.
+-- Per write statement and account, the span of quarter-hours its appended rollup rows fall in
+-- (and whether some are of calls without a start time), until a compaction has merged them.
+-- Nothing here is unique, so writers never wait on each other.
 CREATE TABLE "call_rollup_changes" (
     "id" BIGSERIAL NOT NULL,
     "account_id" TEXT NOT NULL,
-    "quarter" TIMESTAMPTZ(3),
+    "first_quarter" TIMESTAMPTZ(3),
+    "last_quarter" TIMESTAMPTZ(3),
+    "undated" BOOLEAN NOT NULL,
 
     CONSTRAINT "call_rollup_changes_pkey" PRIMARY KEY ("id")
 );
@@ -61,8 +64,9 @@ CREATE OR REPLACE FUNCTION call_rollups_statement(source text) RETURNS text LANG
     histogram AS (
       INSERT INTO call_quarter_durations (account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number, edge, calls)
       SELECT * FROM durations)
-    INSERT INTO call_rollup_changes (account_id, quarter)
-    SELECT DISTINCT account_id, quarter FROM (SELECT account_id, quarter FROM changed UNION ALL SELECT account_id, quarter FROM durations) t
+    INSERT INTO call_rollup_changes (account_id, first_quarter, last_quarter, undated)
+    SELECT account_id, min(quarter), max(quarter), bool_or(quarter IS NULL)
+      FROM (SELECT account_id, quarter FROM changed UNION ALL SELECT account_id, quarter FROM durations) t GROUP BY account_id
   $sql$, source)
 $fn$;
 
@@ -78,30 +82,32 @@ $fn$;
 
 DROP FUNCTION call_rollups_compaction(text);
 
--- Merges the rows of up to `changes` noted quarter-hours (oldest first) into one row per group and
--- drops groups whose calls all went; answers how many notes it took (0: nothing left to merge).
--- Only groups with more than one row are rewritten: a quarter-hour's new groups stay as appended.
--- Writers never wait on it (they only append rows, which its snapshot does not see), and
--- compactions take turns on a transaction lock, so each row is merged by one of them.
-CREATE FUNCTION call_rollups_compact(changes integer) RETURNS integer LANGUAGE plpgsql AS $fn$
+-- Merges the appended rows of the account with the oldest note: of the span its notes cover, the
+-- quarter-hours within `span` of the first (and its calls without a start time), into one row per
+-- group, dropping groups whose calls all went; the rest of the span stays noted, behind other
+-- accounts' notes. Only groups with more than one row are rewritten. Answers how many notes it
+-- took (0: nothing left to merge). Writers never wait on it (they only append rows, which its
+-- snapshot does not see, and their notes with them), and compactions take turns on a
+-- transaction lock, so each row is merged by one of them.
+CREATE FUNCTION call_rollups_compact(span interval) RETURNS integer LANGUAGE plpgsql AS $fn$
 DECLARE
+  account text;
   taken integer;
-  accounts text[];
-  quarters timestamptz[];
-  undated text[];
+  first timestamptz;
+  last timestamptz;
+  upto timestamptz;
+  undated boolean;
   rollup record;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('call_rollups_compact'));
-  WITH noted AS (
-    DELETE FROM call_rollup_changes WHERE id = ANY(ARRAY(SELECT id FROM call_rollup_changes ORDER BY id LIMIT changes))
-    RETURNING account_id, quarter),
-  k AS (SELECT DISTINCT account_id, quarter FROM noted)
-  SELECT (SELECT count(*) FROM noted)::int,
-         COALESCE(array_agg(account_id) FILTER (WHERE quarter IS NOT NULL), '{}'),
-         COALESCE(array_agg(quarter) FILTER (WHERE quarter IS NOT NULL), '{}'),
-         COALESCE(array_agg(account_id) FILTER (WHERE quarter IS NULL), '{}')
-    INTO taken, accounts, quarters, undated FROM k;
-  IF taken = 0 THEN RETURN 0; END IF;
+  SELECT c.account_id INTO account FROM call_rollup_changes c ORDER BY c.id LIMIT 1;
+  IF account IS NULL THEN RETURN 0; END IF;
+  WITH noted AS (DELETE FROM call_rollup_changes c WHERE c.account_id = account RETURNING c.*)
+  SELECT count(*)::int, min(first_quarter), max(last_quarter), bool_or(noted.undated) INTO taken, first, last, undated FROM noted;
+  upto := LEAST(last, first + span - interval '15 minutes');
+  IF upto < last THEN
+    INSERT INTO call_rollup_changes (account_id, first_quarter, last_quarter, undated) VALUES (account, upto + interval '15 minutes', last, false);
+  END IF;
   FOR rollup IN SELECT * FROM (VALUES
       ('call_quarter_totals', 'account_id, quarter, is_leg',
        'calls, attempted, answered, reached, conversation_calls, conversation_seconds, billable_seconds'),
@@ -114,19 +120,16 @@ BEGIN
   LOOP
     EXECUTE format($sql$
       WITH gone AS (
-        DELETE FROM %1$I r WHERE r.id = ANY(ARRAY(
-          SELECT id FROM (
-            SELECT id, count(*) OVER (PARTITION BY %2$s) AS n FROM (
-              SELECT t.* FROM unnest($1::text[], $2::timestamptz[]) k(account_id, quarter)
-                JOIN %1$I t ON t.account_id = k.account_id AND t.quarter = k.quarter
-              UNION ALL
-              SELECT t.* FROM %1$I t WHERE t.account_id = ANY($3::text[]) AND t.quarter IS NULL) touched) counted
+        DELETE FROM %1$I r WHERE r.ctid = ANY(ARRAY(
+          SELECT ctid FROM (
+            SELECT t.ctid, count(*) OVER (PARTITION BY %2$s) AS n FROM %1$I t
+             WHERE t.account_id = $1 AND (t.quarter BETWEEN $2 AND $3 OR ($4 AND t.quarter IS NULL))) counted
            WHERE n > 1))
         RETURNING r.*)
       INSERT INTO %1$I (%2$s, %3$s) SELECT %2$s, %4$s FROM gone GROUP BY %2$s HAVING sum(calls) <> 0
     $sql$, rollup.name, rollup.keys, rollup.measures,
       (SELECT string_agg(format('sum(%I)', m), ', ') FROM unnest(string_to_array(rollup.measures, ', ')) m))
-    USING accounts, quarters, undated;
+    USING account, first, upto, undated;
   END LOOP;
   RETURN taken;
 END
@@ -135,6 +138,7 @@ $fn$;
 -- Empties the rollups of one account (or of all when null) and adds its calls again, one row per group.
 CREATE OR REPLACE FUNCTION call_rollups_rebuild(account text) RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('call_rollups_compact'));
   DELETE FROM call_quarter_totals WHERE account IS NULL OR account_id = account;
   DELETE FROM call_quarter_dids WHERE account IS NULL OR account_id = account;
   DELETE FROM call_quarter_rollups WHERE account IS NULL OR account_id = account;
