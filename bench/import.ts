@@ -62,8 +62,10 @@ const WRITTEN = [
   ['recordings', 'call_id'],
 ] as const;
 const LANES = [0, 1];
+/** The rollup tables the triggers on calls append to (prisma/migrations/20261202093000_call_rollups_append_only). */
+const ROLLUP_TABLES = ['call_quarter_totals', 'call_quarter_dids', 'call_quarter_rollups', 'call_quarter_durations', 'call_rollup_changes'];
 /** Run before each import and before the floor: the rows a clean-up left dead would slow either. */
-const VACUUM = `VACUUM ANALYZE ${WRITTEN.map(([table]) => table).join(', ')}`;
+const VACUUM = `VACUUM ANALYZE ${[...WRITTEN.map(([table]) => table), ...ROLLUP_TABLES].join(', ')}`;
 
 async function connect(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
