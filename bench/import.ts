@@ -5,7 +5,10 @@
  * format: the dead rows the previous format's clean-up left behind would otherwise slow its
  * index inserts by half, which measures the clean-up, not the importer. Beside each import, the
  * database alone writes the same rows (see databaseFloor): the bound of any importer here.
- *   DATABASE_URL=… npm run bench:import [-- --records 1000000 --formats pbx,jambonz]
+ * After each import the rollups' compaction runs as `npm run import` runs it (src/db/rollups.ts)
+ * and is timed on its own; --without-rollups disables the rollup triggers for the run, to
+ * measure their upkeep side by side.
+ *   DATABASE_URL=… npm run bench:import [-- --records 1000000 --formats pbx,jambonz] [--without-rollups]
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { openDatabase } from '../src/db/client.js';
 /** The benchmark's database, with no statement_timeout: its bulk statements are not requests. */
 const benchDatabase = () => ({ ...loadConfig().database, statementTimeoutMs: 0 });
 import { migrate } from '../src/db/migrator.js';
+import { compactRollups } from '../src/db/rollups.js';
 import { createRandom } from '../src/db/seed/random.js';
 import { vendorProfiles } from '../src/db/seed/vendors.js';
 import { FORMATS, importCalls, type FormatName } from '../src/importers/import.js';
@@ -121,23 +125,42 @@ async function child(format: FormatName, path: string): Promise<void> {
   const started = performance.now();
   const summary = await importCalls(db.sql, createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), { format, accountId: account, defaultRegion: 'US' });
   const seconds = (performance.now() - started) / 1000;
+  const compacted = performance.now();
+  await compactRollups(db.sql);
+  const compactSeconds = (performance.now() - compacted) / 1000;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const floorSeconds = await databaseFloor(account, dirname(path));
   await db.sql.query('DELETE FROM accounts WHERE id = $1', [account]);
+  // The floor's and the clean-up's deltas, merged away so the next run starts from merged rollups.
+  await compactRollups(db.sql);
   await db.close();
   const records = summary.inserted + summary.updated + summary.unchanged + summary.stale + summary.rejected;
-  process.stdout.write(JSON.stringify({ records, inserted: summary.inserted, rejected: summary.rejected, seconds, peakRssMb, floorSeconds }));
+  process.stdout.write(JSON.stringify({ records, inserted: summary.inserted, rejected: summary.rejected, seconds, compactSeconds, peakRssMb, floorSeconds }));
 }
 
 const { values } = parseArgs({
-  options: { records: { type: 'string', default: '1000000' }, formats: { type: 'string', default: Object.keys(FORMATS).join(',') }, child: { type: 'string' }, file: { type: 'string' } },
+  options: {
+    records: { type: 'string', default: '1000000' },
+    formats: { type: 'string', default: Object.keys(FORMATS).join(',') },
+    'without-rollups': { type: 'boolean', default: false },
+    child: { type: 'string' },
+    file: { type: 'string' },
+  },
 });
+const ROLLUP_TRIGGERS = ['call_rollups_insert', 'call_rollups_update', 'call_rollups_delete'];
+/** Turns the rollup triggers of calls off or back on (prisma/migrations/20261202060000_call_rollups). */
+async function rollupTriggers(enable: boolean): Promise<void> {
+  const connection = await openDatabase(benchDatabase());
+  await connection.sql.exec(`ALTER TABLE calls ${ROLLUP_TRIGGERS.map((name) => `${enable ? 'ENABLE' : 'DISABLE'} TRIGGER ${name}`).join(', ')}`);
+  await connection.close();
+}
 if (values.child) {
   await child(values.child as FormatName, values.file!);
 } else {
   if (!loadConfig().database.url) throw new Error('Set DATABASE_URL: the benchmark measures the PostgreSQL server.');
   const db = await openDatabase(benchDatabase());
   await migrate(db.sql);
+  if (values['without-rollups']) await rollupTriggers(false);
   // Triggers on calls (the rollups) cost the import and the floor alike; which state was measured is printed with the figures.
   const [triggers] = await db.sql.query<{ enabled: number; all: number }>(
     `SELECT count(*) FILTER (WHERE tgenabled <> 'D')::int AS enabled, count(*)::int AS all FROM pg_trigger WHERE tgrelid = 'calls'::regclass AND NOT tgisinternal`,
@@ -160,19 +183,28 @@ if (values.child) {
       await vacuum();
       const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', format, '--file', path], { env: process.env, encoding: 'utf8', maxBuffer: 1 << 24 });
       if (run.status !== 0) throw new Error(`${format}: ${run.stderr}`);
-      const result = JSON.parse(run.stdout) as { records: number; inserted: number; rejected: number; seconds: number; peakRssMb: number; floorSeconds: number };
+      const result = JSON.parse(run.stdout) as {
+        records: number;
+        inserted: number;
+        rejected: number;
+        seconds: number;
+        compactSeconds: number;
+        peakRssMb: number;
+        floorSeconds: number;
+      };
       const perSecond = (seconds: number) => Math.round(result.records / seconds).toLocaleString('en');
       rows.push(
-        `| ${format} | ${result.records.toLocaleString('en')} | ${(size / 1e6).toFixed(0)} MB | ${result.seconds.toFixed(1)} s | ${perSecond(result.seconds)} | ${result.peakRssMb.toFixed(0)} MB | ${result.rejected} | ${result.floorSeconds.toFixed(1)} s | ${perSecond(result.floorSeconds)} | ${(result.floorSeconds / result.seconds).toFixed(2)} |`,
+        `| ${format} | ${result.records.toLocaleString('en')} | ${(size / 1e6).toFixed(0)} MB | ${result.seconds.toFixed(1)} s | ${perSecond(result.seconds)} | ${result.compactSeconds.toFixed(1)} s | ${result.peakRssMb.toFixed(0)} MB | ${result.rejected} | ${result.floorSeconds.toFixed(1)} s | ${perSecond(result.floorSeconds)} | ${(result.floorSeconds / result.seconds).toFixed(2)} |`,
       );
       rmSync(path);
       process.stderr.write(`${rows.at(-1)}\n`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (values['without-rollups']) await rollupTriggers(true);
   }
   process.stdout.write(
-    `| format | records | file | time | records/s | peak RSS | rejected | PostgreSQL alone | its records/s | ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n` +
+    `| format | records | file | time | records/s | rollup compaction | peak RSS | rejected | PostgreSQL alone | its records/s | ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n` +
       `\n1-minute load average ${loadAtStart} at the start, ${load()} at the end; ${triggers!.enabled} of the ${triggers!.all} triggers on calls enabled.\n`,
   );
 }

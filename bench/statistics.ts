@@ -13,6 +13,7 @@ import pg from 'pg';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrator.js';
 import { benchApp } from './harness.js';
+import { compactRollups } from '../src/db/rollups.js';
 
 const { values } = parseArgs({
   options: {
@@ -81,6 +82,7 @@ async function millionDatabase(): Promise<string> {
           [MILLION, first, Math.min(first + BATCH - 1, MILLION_CALLS), MILLION_CALLS + 1],
         );
       }
+      await compactRollups(db.sql);
       await db.sql.query('VACUUM ANALYZE calls');
       await db.sql.query('VACUUM ANALYZE call_quarter_totals');
       await db.sql.query('VACUUM ANALYZE call_quarter_rollups');

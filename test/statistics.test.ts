@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compactRollups } from '../src/db/rollups.js';
 import { createRandom } from '../src/db/seed/random.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
@@ -136,40 +137,67 @@ describe('dashboard statistics', () => {
     expect(calls.some((c) => c.is_leg)).toBe(true);
   });
 
-  it('gives the same statistics from the rollups as from the calls, after imports, revisions and deletes', async () => {
-    const compare = async () => {
-      await reload();
-      for (const filter of ['{}', '{ direction: { in: [INBOUND] }, status: { notIn: [BUSY] } }', '{ isLeg: true }', '{ startTime: { gte: "2026-10-01T00:00:00Z", lt: "2026-11-01T00:15:00Z" } }']) {
-        const fromRollups = await test.recordQueries(() => test.gql(`{ callStatistics(filter: ${filter}, countLegs: true) { measures { ${ROLLUP_MEASURES} byDirection { value count } byHangupDisposition { value count } } } }`));
-        expect(fromRollups.queries.join()).toContain('call_quarter_rollups');
-        const fromCalls = await test.gql(`{ callStatistics(filter: { AND: [${filter}, ${READ_CALLS}] }, countLegs: true) { measures { ${ROLLUP_MEASURES} byDirection { value count } byHangupDisposition { value count } } } }`);
-        expect(fromRollups.result.data!.callStatistics).toEqual(fromCalls.data!.callStatistics);
-      }
-      expectMeasures(
-        (await test.gql(`{ callStatistics(countLegs: true) { measures { ${ROLLUP_MEASURES} } } }`)).data!.callStatistics.measures,
-        measuresOf(calls),
-      );
-      const series = `(interval: DAY, timeZone: "Asia/Kathmandu", from: "2026-08-01T00:00:00Z", to: "2026-11-03T00:00:00Z", countLegs: true, splitBy: STATUS, top: 3)`;
-      const seriesFields = `start lengthSeconds measures { ${ROLLUP_MEASURES} } splits { key measures { total answered prices { currency amount } } } other { total conversationPercentiles { p50 p99 } }`;
-      const fromRollups = await test.recordQueries(() => test.gql(`{ callSeries${series} { ${seriesFields} } }`));
+  /** Every rollup-read statistic, series and breakdown against the same read from the calls, and against plain computation. */
+  const compare = async () => {
+    await reload();
+    for (const filter of ['{}', '{ direction: { in: [INBOUND] }, status: { notIn: [BUSY] } }', '{ isLeg: true }', '{ startTime: { gte: "2026-10-01T00:00:00Z", lt: "2026-11-01T00:15:00Z" } }']) {
+      const fromRollups = await test.recordQueries(() => test.gql(`{ callStatistics(filter: ${filter}, countLegs: true) { measures { ${ROLLUP_MEASURES} byDirection { value count } byHangupDisposition { value count } } } }`));
       expect(fromRollups.queries.join()).toContain('call_quarter_rollups');
-      const fromCalls = await test.gql(`{ callSeries(filter: ${READ_CALLS}, ${series.slice(1, -1)}) { ${seriesFields} } }`);
-      expect(fromRollups.result.errors).toBeUndefined();
-      expect(fromRollups.result.data!.callSeries).toEqual(fromCalls.data!.callSeries);
-      const breakdown = await test.gql(`{ a: callBreakdown(by: DID_NUMBER, top: 3) { rows { key measures { ${ROLLUP_MEASURES} } } other { groups measures { total } } }
-        b: callBreakdown(by: DID_NUMBER, top: 3, filter: ${READ_CALLS}) { rows { key measures { ${ROLLUP_MEASURES} } } other { groups measures { total } } } }`);
-      expect(breakdown.data!.a).toEqual(breakdown.data!.b);
-      // The narrower tables: per DID, and totals.
-      const plain = 'total attempted answered reached answerSeizureRatio averageAnsweredDuration billableSeconds conversationPercentiles { p50 p95 }';
-      for (const [table, field] of [
-        ['call_quarter_dids', `callBreakdown(by: DID_NUMBER, top: 2, countLegs: true%s) { rows { key measures { ${plain} } } other { groups measures { ${plain} } } }`],
-        ['call_quarter_totals', `callSeries(interval: WEEK, timeZone: "Asia/Kolkata", from: "2026-08-03T00:00:00Z", to: "2026-11-09T00:00:00Z"%s) { start measures { ${plain} } }`],
-      ] as const) {
-        const narrow = await test.recordQueries(() => test.gql(`{ ${field.replace('%s', '')} }`));
-        expect(narrow.queries.join(), table).toContain(table);
-        expect(narrow.result.data, table).toEqual((await test.gql(`{ ${field.replace('%s', `, filter: ${READ_CALLS}`)} }`)).data);
-      }
-    };
+      const fromCalls = await test.gql(`{ callStatistics(filter: { AND: [${filter}, ${READ_CALLS}] }, countLegs: true) { measures { ${ROLLUP_MEASURES} byDirection { value count } byHangupDisposition { value count } } } }`);
+      expect(fromRollups.result.data!.callStatistics).toEqual(fromCalls.data!.callStatistics);
+    }
+    expectMeasures(
+      (await test.gql(`{ callStatistics(countLegs: true) { measures { ${ROLLUP_MEASURES} } } }`)).data!.callStatistics.measures,
+      measuresOf(calls),
+    );
+    const series = `(interval: DAY, timeZone: "Asia/Kathmandu", from: "2026-08-01T00:00:00Z", to: "2026-11-03T00:00:00Z", countLegs: true, splitBy: STATUS, top: 3)`;
+    const seriesFields = `start lengthSeconds measures { ${ROLLUP_MEASURES} } splits { key measures { total answered prices { currency amount } } } other { total conversationPercentiles { p50 p99 } }`;
+    const fromRollups = await test.recordQueries(() => test.gql(`{ callSeries${series} { ${seriesFields} } }`));
+    expect(fromRollups.queries.join()).toContain('call_quarter_rollups');
+    const fromCalls = await test.gql(`{ callSeries(filter: ${READ_CALLS}, ${series.slice(1, -1)}) { ${seriesFields} } }`);
+    expect(fromRollups.result.errors).toBeUndefined();
+    expect(fromRollups.result.data!.callSeries).toEqual(fromCalls.data!.callSeries);
+    const breakdown = await test.gql(`{ a: callBreakdown(by: DID_NUMBER, top: 3) { rows { key measures { ${ROLLUP_MEASURES} } } other { groups measures { total } } }
+      b: callBreakdown(by: DID_NUMBER, top: 3, filter: ${READ_CALLS}) { rows { key measures { ${ROLLUP_MEASURES} } } other { groups measures { total } } } }`);
+    expect(breakdown.data!.a).toEqual(breakdown.data!.b);
+    // The narrower tables: per DID, and totals.
+    const plain = 'total attempted answered reached answerSeizureRatio averageAnsweredDuration billableSeconds conversationPercentiles { p50 p95 }';
+    for (const [table, field] of [
+      ['call_quarter_dids', `callBreakdown(by: DID_NUMBER, top: 2, countLegs: true%s) { rows { key measures { ${plain} } } other { groups measures { ${plain} } } }`],
+      ['call_quarter_totals', `callSeries(interval: WEEK, timeZone: "Asia/Kolkata", from: "2026-08-03T00:00:00Z", to: "2026-11-09T00:00:00Z"%s) { start measures { ${plain} } }`],
+    ] as const) {
+      const narrow = await test.recordQueries(() => test.gql(`{ ${field.replace('%s', '')} }`));
+      expect(narrow.queries.join(), table).toContain(table);
+      expect(narrow.result.data, table).toEqual((await test.gql(`{ ${field.replace('%s', `, filter: ${READ_CALLS}`)} }`)).data);
+    }
+  };
+
+  const ROLLUP_TABLES = ['call_quarter_totals', 'call_quarter_dids', 'call_quarter_rollups', 'call_quarter_durations'];
+  const ROLLUP_MEASURES_COLUMNS = new Set(['calls', 'attempted', 'answered', 'reached', 'conversation_calls', 'conversation_seconds', 'billable_seconds', 'priced_calls', 'price']);
+  /** A rollup table's groups (every other column) with their summed measures, as readers see them: groups with calls only. */
+  const groupSums = async (table: string) => {
+    const rows = await test.db.sql.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(r) - 'id' AS row FROM ${table} r`);
+    const groups = new Map<string, Record<string, unknown>>();
+    for (const { row } of rows) {
+      const key = JSON.stringify(Object.entries(row).filter(([name]) => !ROLLUP_MEASURES_COLUMNS.has(name)).sort());
+      const group = groups.get(key) ?? Object.fromEntries(Object.entries(row).map(([name, value]) => [name, ROLLUP_MEASURES_COLUMNS.has(name) ? 0 : value]));
+      // Prices in micro-units and seconds in milliseconds: exact sums of the decimals.
+      for (const name of ROLLUP_MEASURES_COLUMNS) if (name in row) group[name] = Math.round((Number(group[name]) + Number(row[name])) * 1e6) / 1e6;
+      groups.set(key, group);
+    }
+    return [...groups.entries()].filter(([, group]) => Number(group.calls) > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, group]) => group);
+  };
+  /** The most rows any group has in any rollup table. */
+  const rowsPerGroup = async () => {
+    const [row] = await test.db.sql.query<{ n: number }>(`SELECT max(n)::int AS n FROM (
+      SELECT count(*) AS n FROM call_quarter_totals GROUP BY account_id, quarter, is_leg
+      UNION ALL SELECT count(*) FROM call_quarter_dids GROUP BY account_id, quarter, is_leg, did_number
+      UNION ALL SELECT count(*) FROM call_quarter_rollups GROUP BY account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number
+      UNION ALL SELECT count(*) FROM call_quarter_durations GROUP BY account_id, quarter, is_leg, source, status, direction, hangup_disposition, answered_by, currency, did_number, edge) t`);
+    return row!.n;
+  };
+
+  it('gives the same statistics from the rollups as from the calls, after imports, revisions and deletes', async () => {
     await compare();
     // A revision that moves calls between quarter-hours, statuses and currencies.
     await test.db.sql.query(
@@ -185,26 +213,73 @@ describe('dashboard statistics', () => {
     await compare();
     expect((await upsert([{ ...call, startTime: '2026-10-20T11:20:00Z', price: { amount: '0.5', currency: 'eur' } }])).data!.upsertCalls).toEqual({ inserted: 0, updated: 1 });
     await compare();
-    // The rebuild command's function gives the rollups the triggers kept. Triggers append deltas
-    // that are merged later (rows without a start time only by a rebuild), so what is compared is
-    // each group's sums, as readers see them.
-    const MEASURES = new Set(['calls', 'attempted', 'answered', 'reached', 'conversation_calls', 'conversation_seconds', 'billable_seconds']);
-    const rollups = async (table: string) => {
-      const rows = await test.db.sql.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(r) - 'id' AS row FROM ${table} r`);
-      const groups = new Map<string, Record<string, unknown>>();
-      for (const { row } of rows) {
-        const key = JSON.stringify(Object.entries(row).filter(([name]) => !MEASURES.has(name)).sort());
-        const group = groups.get(key) ?? Object.fromEntries(Object.entries(row).map(([name, value]) => [name, MEASURES.has(name) ? 0 : value]));
-        for (const name of MEASURES) if (name in row) group[name] = Number(group[name]) + Number(row[name]);
-        groups.set(key, group);
-      }
-      return [...groups.entries()].filter(([, group]) => Number(group.calls) > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, group]) => group);
-    };
-    const tables = ['call_quarter_totals', 'call_quarter_dids', 'call_quarter_rollups', 'call_quarter_durations'];
-    const before = await Promise.all(tables.map(rollups));
+    // Triggers only append: the writes above left several rows for some groups, which readers summed.
+    expect(await rowsPerGroup()).toBeGreaterThan(1);
+    // The rebuild command's function gives the groups the triggers kept, one row each.
+    const before = await Promise.all(ROLLUP_TABLES.map(groupSums));
     await test.db.sql.query(`SELECT call_rollups_rebuild(NULL)`);
-    expect(await Promise.all(tables.map(rollups))).toEqual(before);
+    expect(await Promise.all(ROLLUP_TABLES.map(groupSums))).toEqual(before);
     expect(before.every((rows) => rows.length > 0)).toBe(true);
+    expect(await rowsPerGroup()).toBe(1);
+    await compare();
+  });
+
+  it('merges appended rows without changing a read: generated writes, reads before and after compaction', async () => {
+    const random = createRandom(24);
+    const day = Date.UTC(2026, 9, 12);
+    const at = (ms: number) => new Date(ms).toISOString();
+    const STATUSES = ['COMPLETED', 'BUSY', 'NO_ANSWER', 'FAILED', 'QUEUED', 'IN_PROGRESS'];
+    let serial = 0;
+    // Calls over two days, a few per quarter-hour, so that groups repeat across statements.
+    const insert = async (n: number) => {
+      const rows = Array.from({ length: n }, () => {
+        const start = day + random.int(0, 2 * 96 - 1) * 900_000 + random.int(0, 899_999);
+        const answered = random.chance(0.6);
+        const answer = answered ? start + random.int(0, 30_000) : null;
+        return [
+          `gen-${serial++}`, random.pick(STATUSES), random.chance(0.05) ? null : at(start), answer === null ? null : at(answer),
+          answer === null ? null : at(answer + random.int(0, 4000) * 1000), random.pick(['INBOUND', 'OUTBOUND_API', null]),
+          random.pick(['+15550000001', '+15550000002', null]), random.chance(0.7) ? (random.int(1, 90_000) / 1e4).toFixed(4) : null, random.pick(['USD', 'EUR']),
+        ];
+      });
+      await test.db.sql.query(
+        `INSERT INTO calls (account_id, source, external_id, status, start_time, answer_time, end_time, direction, did_number, price, currency, payload)
+         SELECT 'acme', 'NATIVE', r->>0, (r->>1)::"CallStatus", (r->>2)::timestamptz, (r->>3)::timestamptz, (r->>4)::timestamptz,
+                (r->>5)::"CallDirection", r->>6, (r->>7)::numeric, r->>8, '{}' FROM jsonb_array_elements($1::jsonb) r`,
+        [JSON.stringify(rows)],
+      );
+    };
+    for (let round = 0; round < 6; round += 1) {
+      await insert(60);
+      // Revisions that move calls between quarter-hours, statuses, currencies and conversation times.
+      await test.db.sql.query(
+        `UPDATE calls SET start_time = start_time + make_interval(mins => $1::int), status = $2::"CallStatus", currency = $3,
+                end_time = end_time + make_interval(secs => $4::int)
+          WHERE account_id = 'acme' AND external_id LIKE 'gen-%' AND id % 5 = $5::int`,
+        [random.int(-90, 90), random.pick(STATUSES), random.pick(['USD', 'EUR', 'GBP']), random.int(0, 600), random.int(0, 4)],
+      );
+      await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'acme' AND external_id LIKE 'gen-%' AND id % 11 = $1::int`, [random.int(0, 10)]);
+    }
+    expect(await rowsPerGroup()).toBeGreaterThan(1);
+    const reads = `{
+      s: callStatistics(countLegs: true) { measures { ${ROLLUP_MEASURES} byDirection { value count } } }
+      d: callSeries(interval: HOUR, timeZone: "Asia/Kolkata", from: "2026-10-12T00:00:00Z", to: "2026-10-14T12:00:00Z", splitBy: CURRENCY, top: 2) {
+        start measures { ${ROLLUP_MEASURES} } splits { key measures { total prices { currency amount } conversationPercentiles { p50 p90 } } } other { total } }
+      t: callSeries(interval: FIFTEEN_MINUTES, from: "2026-10-12T00:00:00Z", to: "2026-10-14T12:00:00Z") { start measures { total answered conversationSeconds conversationPercentiles { p50 p99 } } }
+      b: callBreakdown(by: DID_NUMBER, top: 5, countLegs: true) { rows { key measures { total billableSeconds conversationPercentiles { p50 } } } other { groups } }
+      r: callBreakdown(by: STATUS, top: 10) { rows { key measures { ${ROLLUP_MEASURES} } } }
+    }`;
+    const before = await test.recordQueries(() => test.gql(reads));
+    expect(before.result.errors).toBeUndefined();
+    expect(before.queries.join()).not.toContain('FROM calls c');
+    const groupsBefore = await Promise.all(ROLLUP_TABLES.map(groupSums));
+    // A few hours per transaction, so that the merge runs in several rounds.
+    expect(await compactRollups(test.db.sql, '5 hours')).toBeGreaterThan(5);
+    expect(await test.db.sql.query('SELECT id FROM call_rollup_changes')).toEqual([]);
+    expect(await rowsPerGroup()).toBe(1);
+    expect(await Promise.all(ROLLUP_TABLES.map(groupSums))).toEqual(groupsBefore);
+    expect((await test.gql(reads)).data).toEqual(before.result.data);
+    await compare();
   });
 
   it('buckets by local day with empty days as zeros, and a 25-hour day when clocks go back', async () => {

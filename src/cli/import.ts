@@ -4,6 +4,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { loadConfig, StartupError } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
+import { compactRollups } from '../db/rollups.js';
 import { DEFAULT_BATCH_SIZE, FORMATS, importCalls, type FormatName, type ImportSummary } from '../importers/import.js';
 import { READ_CHUNK_BYTES } from '../importers/read.js';
 import { runCli } from './run.js';
@@ -81,6 +82,9 @@ runCli(async () => {
       actor: 'cli',
       onProgress: progressBar(totalBytes, () => bytes),
     });
+    // The import's batches appended their rollup deltas; merged now so dashboards read one row
+    // per group without waiting for a server's periodic compaction.
+    if (!values['dry-run']) await compactRollups(db.sql);
   } finally {
     if (process.stderr.isTTY) process.stderr.write('\n');
     await db.close();

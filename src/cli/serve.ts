@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
+import { startRollupCompaction } from '../db/rollups.js';
 import { activeDemoKeys } from '../db/seed/demo-keys.js';
 import { isEmpty, seedDatabase } from '../db/seed/index.js';
 import { createLogger } from '../logger.js';
@@ -27,6 +28,8 @@ runCli(async () => {
   // Only a developer's own machine may hand the demo key to whoever opens GraphiQL.
   const metrics = createMetrics(db);
   const app = createApp({ config, db, logger, graphiqlKey: config.development ? demoKeys[0]?.key : undefined, metrics });
+  // Writes append rollup deltas; this merges them in the background (src/db/rollups.ts).
+  const compaction = startRollupCompaction(db.sql, logger);
   const listening = await listen(app, config.server);
   const metricsListening = config.metrics.port === undefined ? undefined : await listen(metricsListener(metrics), { ...config.server, port: config.metrics.port });
   if (metricsListening) logger.info(`metrics at ${metricsListening.url}/metrics`);
@@ -44,6 +47,7 @@ runCli(async () => {
     await app.live.close();
     await Promise.all([listening.close(), metricsListening?.close()]);
     await app.dispose();
+    await compaction.stop();
     await db.close();
     logger.info('stopped');
     process.exit(0);

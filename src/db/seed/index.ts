@@ -2,6 +2,7 @@ import { FORMATS } from '../../importers/import.js';
 import type { NormalizeOptions } from '../../importers/normalize.js';
 import { statisticsKeeper } from '../../importers/statistics.js';
 import { linkLegs, staged, writeBatch, type BatchItem } from '../../importers/writer.js';
+import { compactRollups } from '../rollups.js';
 import type { SqlDriver } from '../sql-driver.js';
 import { insertDemoKeys } from './demo-keys.js';
 import { generateSeed, seedAccounts } from './generator.js';
@@ -88,6 +89,8 @@ export async function seedDatabase(sql: SqlDriver, options: SeedOptions = {}): P
   await Promise.all(inFlight);
   await linked;
   await statistics.settled();
+  // As after `npm run import`: the batches' rollup deltas merged, one row per group.
+  await compactRollups(sql);
   await sql.exec('ANALYZE accounts, calls, call_records, recordings');
   const [totals] = await sql.query<{ calls: number; callRecords: number; recordings: number }>(
     `SELECT (SELECT count(*)::int FROM calls WHERE account_id = ANY($1::text[])) AS calls,
