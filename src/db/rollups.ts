@@ -8,7 +8,7 @@ import type { SqlExecutor } from './sql-driver.js';
  * reads keep summing about one row per group. Readers answer the same before and after.
  */
 
-/** The quarter-hours of one account merged per transaction: each stays short (tens of ms). */
+/** The quarter-hours of one account merged per transaction, so that each stays short. */
 export const COMPACT_SPAN = '1 day';
 
 /** How often a server merges what was written since (webhooks, upserts, imports of other processes). */

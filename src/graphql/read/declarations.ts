@@ -50,7 +50,6 @@ export interface ConnectionRead {
 
 export type TypeRead = TableRead | EmbeddedRead | ElementsRead | ConnectionRead;
 
-
 export type FieldRead =
   /** A column of the row, written as JSON according to its type. */
   | { kind: 'column'; column: string; type: ColumnType; nullable: boolean }

@@ -141,7 +141,10 @@ function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNo
  * refresh; operations that execution must answer are remembered too (as null).
  */
 const statementKey = (ctx: Context, operationName: string | null | undefined, variables: Record<string, unknown>) =>
-  JSON.stringify([ctx.accountId, [...ctx.credentials.scopes].sort(), operationName ?? null, variables]);
+  JSON.stringify([...readerOf(ctx), operationName ?? null, variables]);
+
+/** Whose reads a planned answer is, besides its operation: the account and the key's scopes. */
+export const readerOf = (ctx: Context): [string, string[]] => [ctx.accountId, [...ctx.credentials.scopes].sort()];
 
 /**
  * A response PostgreSQL wrote: yoga sends the text `stringify` gives as it is, and `data` is parsed

@@ -4,6 +4,7 @@ import type { CallEvent, LiveHub, Subscription, View } from '../../live/hub.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { loadCall, CallRef } from './call.js';
+import { readerOf } from '../read/execute.js';
 import { CallFilter, callFilterWhere, type CallFilterInput } from './call-filter.js';
 
 builder.subscriptionType({ description: 'Calls of the caller’s account as they change, live.', authScopes: { read: true } });
@@ -86,7 +87,7 @@ function callView(ctx: LiveContext, info: GraphQLResolveInfo, filter: CallFilter
   const variableValues = ctx.params.variables ?? {};
   const where = callFilterWhere(filter, columnsOf(sql`c`));
   return {
-    key: JSON.stringify([ctx.accountId, [...ctx.credentials.scopes].sort(), print(document), variableValues]),
+    key: JSON.stringify([...readerOf(ctx), print(document), variableValues]),
     async render(events) {
       // A context per render: its loaders answer every call of the batch with one statement, and
       // never a later change from an earlier one's cache.
