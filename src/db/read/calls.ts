@@ -7,9 +7,11 @@ import { sql, type ColumnAccess } from '../sql.js';
 
 /**
  * A call counts as answered when it has an answer time or its status says it was answered:
- * Restcomm and jambonz report no answer time.
+ * Restcomm and jambonz report no answer time. The rule is the SQL function call_answered (the
+ * rollup triggers count by it too, prisma/migrations/20261202060000_call_rollups); PostgreSQL
+ * inlines it, so a filter on it plans as the expression itself.
  */
-export const ANSWERED = (column: ColumnAccess) => sql`(${column('answer_time')} IS NOT NULL OR ${column('status')} IN ('COMPLETED', 'IN_PROGRESS'))`;
+export const ANSWERED = (column: ColumnAccess) => sql`call_answered(${column('status')}, ${column('answer_time')})`;
 
 /** A leg has a parent, known by its row or, until that arrives, by the vendor's id of it. */
 export const IS_LEG = (column: ColumnAccess) => sql`(${column('parent_id')} IS NOT NULL OR ${column('parent_external_id')} IS NOT NULL)`;
