@@ -306,7 +306,16 @@ export function generateOperations(facts: Facts, seed: number): { operations: Op
     return shifted.toISOString();
   };
 
+  /** Text, key and enum filters select by a missing value too: now and then alone, now and then beside other operators. */
   function fieldFilter(field: string): unknown {
+    const out = operatorsOf(field);
+    const type = filterType(field);
+    const nullable = type === 'StringFilter' || type === 'PhoneNumberFilter' || type === 'KeyFilter' || (isInputObjectType(schema.getType(type)) && Boolean(inputFields(type).notIn));
+    if (!nullable || !random.chance(0.2)) return out;
+    return random.chance(0.5) ? { isNull: random.chance(0.5) } : { ...(out as object), isNull: random.chance(0.5) };
+  }
+
+  function operatorsOf(field: string): unknown {
     const type = filterType(field);
     if (type === 'StringFilter') {
       const values = valuesOf(field as keyof Call) as string[];

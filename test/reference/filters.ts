@@ -21,6 +21,11 @@ export interface CallFacts {
 const all = <Row>(predicates: Array<Predicate<Row>>): Predicate<Row> => (row) => predicates.every((p) => p(row));
 const given = (value: unknown): boolean => value !== null && value !== undefined;
 
+/** isNull: true keeps the rows without a value, false those with one. */
+function missing<Row>(read: (row: Row) => unknown, filter: Record<string, any>): Array<Predicate<Row>> {
+  return given(filter.isNull) ? [(row) => (read(row) === null) === filter.isNull] : [];
+}
+
 function list(values: readonly string[]): readonly string[] {
   if (values.length === 0) throw badInput('an empty list matches nothing');
   return values;
@@ -41,6 +46,7 @@ function text<Row>(read: (row: Row) => string | null, filter: Input, normalize: 
     const prefix = normalize(filter.startsWith);
     out.push((row) => read(row)?.startsWith(prefix) ?? false);
   }
+  out.push(...missing(read, filter));
   return out;
 }
 
@@ -70,6 +76,7 @@ function enumeration<Row>(read: (row: Row) => string | null, filter: Input): Arr
   if (given(filter.in) && given(filter.notIn) && (filter.in as string[]).every((value) => filter.notIn.includes(value))) {
     throw badInput('every value of in is in notIn');
   }
+  out.push(...missing(read, filter));
   return out;
 }
 

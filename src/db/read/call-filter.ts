@@ -95,6 +95,7 @@ export const CALL_BOOLEAN_FIELDS = { isLeg: IS_LEG, hasRecording: HAS_RECORDING,
 export interface KeyFilter {
   eq?: string | null;
   in?: readonly string[] | null;
+  isNull?: boolean | null;
 }
 
 export type CallFilter = { [K in keyof typeof CALL_ENUM_FIELDS]?: EnumFilter | null } & {

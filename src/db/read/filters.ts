@@ -6,6 +6,7 @@ export interface StringFilter {
   eq?: string | null;
   in?: readonly string[] | null;
   startsWith?: string | null;
+  isNull?: boolean | null;
 }
 
 export interface RangeFilter<T> {
@@ -19,6 +20,7 @@ export interface RangeFilter<T> {
 export interface EnumFilter {
   in?: readonly string[] | null;
   notIn?: readonly string[] | null;
+  isNull?: boolean | null;
 }
 
 const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
@@ -26,6 +28,10 @@ const present = <T>(value: T | null | undefined): value is T => value !== null &
 function nonEmpty(path: string, values: readonly unknown[]): void {
   if (values.length === 0) throw new UserInputError(`${path}: an empty list matches nothing; leave the operator out instead.`, { path });
 }
+
+/** `isNull`, the one way every filter of a column that can be missing selects rows by it. */
+const nullConditions = (column: Sql, isNull: boolean | null | undefined): Sql[] =>
+  !present(isNull) ? [] : [isNull ? sql`${column} IS NULL` : sql`${column} IS NOT NULL`];
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -37,6 +43,7 @@ export function stringConditions(path: string, column: Sql, filter: StringFilter
     out.push(sql`${column} = ANY(${filter.in}::text[])`);
   }
   if (present(filter.startsWith)) out.push(sql`${column} LIKE ${`${escapeLike(filter.startsWith)}%`}`);
+  out.push(...nullConditions(column, filter.isNull));
   return out;
 }
 
@@ -63,6 +70,7 @@ export function phoneConditions(path: string, column: Sql, filter: StringFilter)
   const out = stringConditions(path, column, {
     eq: present(filter.eq) ? normalizePhone(`${path}.eq`, filter.eq) : null,
     in: present(filter.in) ? filter.in.map((value) => normalizePhone(`${path}.in`, value)) : null,
+    isNull: filter.isNull,
   });
   if (present(filter.startsWith)) {
     const prefix = normalizePhone(`${path}.startsWith`, filter.startsWith);
@@ -86,6 +94,7 @@ export function enumConditions(path: string, column: Sql, type: Sql, filter: Enu
   if (present(filter.in) && present(filter.notIn) && filter.in.every((value) => filter.notIn!.includes(value))) {
     throw new UserInputError(`${path}: every value in "in" is also in "notIn", so nothing can match.`, { path });
   }
+  out.push(...nullConditions(column, filter.isNull));
   return out;
 }
 

@@ -5,7 +5,11 @@ const textMatches = (t: PothosSchemaTypes.InputFieldBuilder<AppTypes, 'InputObje
   eq: t.string({ required: false, description: 'Equal to this value.' }),
   in: t.stringList({ required: false, description: 'Equal to one of these values.' }),
   startsWith: t.string({ required: false, description: 'Beginning with this text.' }),
+  isNull: t.boolean({ required: false, description: IS_NULL }),
 });
+
+/** Every filter of a column that can be missing selects the calls without a value the same way. */
+const IS_NULL = 'true: only rows without a value; false: only rows with one.';
 
 const RANGE = {
   eq: 'Equal to this value.',
@@ -31,6 +35,7 @@ export const KeyFilter = builder.inputType('KeyFilter', {
   fields: (t) => ({
     eq: t.string({ required: false, description: RANGE.eq }),
     in: t.stringList({ required: false, description: 'Equal to one of these values.' }),
+    isNull: t.boolean({ required: false, description: IS_NULL }),
   }),
 });
 
@@ -73,6 +78,7 @@ export function enumFilter<Value extends string>(name: string, values: EnumRef<A
     fields: (t) => ({
       in: t.field({ type: [values], required: false, description: 'One of these values.' }),
       notIn: t.field({ type: [values], required: false, description: 'None of these values; a missing value counts as none.' }),
+      isNull: t.boolean({ required: false, description: IS_NULL }),
     }),
   });
 }

@@ -147,18 +147,18 @@ const SeriesInterval = builder.enumType('SeriesInterval', {
 });
 
 const dimensionDescriptions: Record<Dimension, string> = {
-  DIRECTION: 'Direction; a key drills down with filter { direction: { in: [key] } }, null with { direction: { notIn: [all four] } }.',
+  DIRECTION: 'Direction; a key drills down with filter { direction: { in: [key] } }, null with { direction: { isNull: true } }.',
   STATUS: 'Status; drill down with { status: { in: [key] } }.',
   SOURCE: 'Source platform; drill down with { source: { in: [key] } }.',
-  HANGUP_DISPOSITION: 'Hangup disposition; drill down with { hangupDisposition: { in: [key] } }, null with notIn every value.',
-  ANSWERED_BY: 'Answering-machine detection outcome; drill down with { answeredBy: { in: [key] } }, null with notIn every value.',
-  CURRENCY: 'Price currency; drill down with { currency: { eq: key } }, null with { NOT: { currency: { startsWith: "" } } }.',
-  DID_NUMBER: 'DID number (E.164); drill down with { didNumber: { eq: key } }, null with NOT an OR of startsWith "1" … "9".',
-  FROM_NUMBER: 'Caller number (E.164, only calls whose from address is a phone number); drill down with { fromNumber: { eq: key } }, null with NOT an OR of startsWith "1" … "9".',
-  TO_NUMBER: 'Called number (E.164); drill down with { toNumber: { eq: key } }, null with NOT an OR of startsWith "1" … "9".',
-  FROM_ADDRESS: 'The from address as the vendor gave it (number, client name, SIP URI); drill down with { fromAddress: { eq: key } }, null with { NOT: { fromAddress: { startsWith: "" } } }.',
-  TO_ADDRESS: 'The to address as the vendor gave it; drill down with { toAddress: { eq: key } }, null with { NOT: { toAddress: { startsWith: "" } } }.',
-  EXTENSION: 'PBX extension id; drill down with { extensionId: { eq: key } }.',
+  HANGUP_DISPOSITION: 'Hangup disposition; drill down with { hangupDisposition: { in: [key] } }, null with { hangupDisposition: { isNull: true } }.',
+  ANSWERED_BY: 'Answering-machine detection outcome; drill down with { answeredBy: { in: [key] } }, null with { answeredBy: { isNull: true } }.',
+  CURRENCY: 'Price currency; drill down with { currency: { eq: key } }, null with { currency: { isNull: true } }.',
+  DID_NUMBER: 'DID number (E.164); drill down with { didNumber: { eq: key } }, null with { didNumber: { isNull: true } }.',
+  FROM_NUMBER: 'Caller number (E.164, only calls whose from address is a phone number); drill down with { fromNumber: { eq: key } }, null with { fromNumber: { isNull: true } }.',
+  TO_NUMBER: 'Called number (E.164); drill down with { toNumber: { eq: key } }, null with { toNumber: { isNull: true } }.',
+  FROM_ADDRESS: 'The from address as the vendor gave it (number, client name, SIP URI); drill down with { fromAddress: { eq: key } }, null with { fromAddress: { isNull: true } }.',
+  TO_ADDRESS: 'The to address as the vendor gave it; drill down with { toAddress: { eq: key } }, null with { toAddress: { isNull: true } }.',
+  EXTENSION: 'PBX extension id; drill down with { extensionId: { eq: key } }, null with { extensionId: { isNull: true } }.',
 };
 
 const BreakdownDimension = builder.enumType('BreakdownDimension', {
