@@ -285,9 +285,21 @@ export function measuresQuery(request: Request): Prisma.Sql {
 const QUARTER_MS = 15 * 60_000;
 const aligned = (date: Date | undefined) => date === undefined || date.getTime() % QUARTER_MS === 0;
 
+/**
+ * One formatter per zone: making an Intl.DateTimeFormat loads the zone's rules and costs far more
+ * than formatting with it (it was most of a dashboard series' Node time). Zones reaching here are
+ * names PostgreSQL knows, so the map holds at most its ~1,200 zones.
+ */
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The zone's UTC offset at an instant, in minutes (Intl's "GMT+10:30" reading). */
 export function offsetMinutes(timeZone: string, at: Date): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((part) => part.type === 'timeZoneName')!.value;
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormats.set(timeZone, format);
+  }
+  const name = format.formatToParts(at).find((part) => part.type === 'timeZoneName')!.value;
   const match = /GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?/.exec(name);
   if (!match) return 0;
   const minutes = Number(match[2]) * 60 + Number(match[3]) + Number(match[4] ?? 0) / 60;
