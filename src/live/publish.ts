@@ -22,8 +22,11 @@ export interface CallsNotification {
 /**
  * Logs the calls a transaction created or changed and notifies every instance of them, in the
  * transaction `tx` that wrote them: PostgreSQL (and PGlite) deliver a NOTIFY only when its
- * transaction commits, so a rolled-back write publishes nothing. One statement, so that the log
- * and the notification cannot part.
+ * transaction commits, so a rolled-back write publishes nothing. The insert and the NOTIFY are one
+ * statement, so that the log and the notification cannot part.
+ *
+ * It must be the transaction's last statement, called once in it with every call the transaction
+ * changed (a call changed twice is logged once).
  */
 export async function publishCalls(tx: SqlExecutor, accountId: string, callIds: readonly string[]): Promise<void> {
   if (callIds.length === 0) return;
@@ -35,6 +38,6 @@ export async function publishCalls(tx: SqlExecutor, accountId: string, callIds: 
               'a', $1::text, 'f', min(sequence)::text, 'l', max(sequence)::text,
               'c', CASE WHEN count(*) <= $4 THEN json_agg(json_build_array(sequence::text, call_id::text) ORDER BY sequence) END)::text)
        FROM logged`,
-    [accountId, callIds, CALLS_CHANNEL, MAX_EVENTS_PER_NOTIFICATION],
+    [accountId, [...new Set(callIds)], CALLS_CHANNEL, MAX_EVENTS_PER_NOTIFICATION],
   );
 }
