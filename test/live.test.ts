@@ -1,8 +1,11 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { openDatabase } from '../src/db/client.js';
+import { createRandom } from '../src/db/seed/random.js';
+import type { SqlExecutor } from '../src/db/sql-driver.js';
 import { createLiveHub } from '../src/live/hub.js';
-import { publishCalls } from '../src/live/publish.js';
+import { MAX_EVENTS_PER_NOTIFICATION, publishCalls } from '../src/live/publish.js';
 import { createLogger } from '../src/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -69,6 +72,19 @@ async function waitForSubscriptions(app: TestApp, atLeast: number) {
   for (let i = 0; i < 200 && app.app.live.openSubscriptions() < atLeast; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(app.app.live.openSubscriptions()).toBeGreaterThanOrEqual(atLeast);
 }
+
+/** A promise opened from outside: a transaction held open until the test lets it commit. */
+function gate() {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Some calls of an account, to publish changes of. */
+const callsOf = async (accountId: string, n: number) =>
+  (await database.db.sql.query<{ id: string }>(`SELECT id::text AS id FROM calls WHERE account_id = $1 ORDER BY id LIMIT $2`, [accountId, n])).map((row) => row.id);
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -296,6 +312,51 @@ describe('Subscription.callChanged', () => {
     await again.cancel();
   });
 
+  it('resumes without a gap across a slow transaction: an event id is never passed by an earlier commit', async () => {
+    const first = await subscribe(a, `subscription { callChanged { externalId label } }`);
+    await postJambonz(a, endpoints.jambonz!, jambonzBody('gap-0', 'ringing'));
+    let last = (await first.result(2000)).id;
+    // A transaction of the account publishes and is slow to commit; a webhook of the account
+    // comes meanwhile. Its event must come after the slow one's, for it commits after it.
+    const [published, slow] = [gate(), gate()];
+    const slowWrite = database.db.sql.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: string }>(`UPDATE calls SET label = 'slow' WHERE account_id = 'acme' AND external_id = 'gap-0' RETURNING id::text AS id`);
+      await publishCalls(tx, 'acme', [row!.id]);
+      published.open();
+      await slow.promise;
+    });
+    await published.promise;
+    const webhook = postJambonz(a, endpoints.jambonz!, jambonzBody('gap-1', 'ringing'));
+    // The client takes what it is given for a while, then drops the connection.
+    for (;;) {
+      const result = await first.result(500).catch(() => null);
+      if (!result) break;
+      last = result.id;
+    }
+    await first.cancel();
+    slow.open();
+    await slowWrite;
+    expect((await webhook).status).toBe(200);
+    await postJambonz(a, endpoints.jambonz!, jambonzBody('gap-2', 'ringing'));
+    const again = await subscribe(b, `subscription { callChanged { externalId label } }`, { 'last-event-id': last });
+    await postJambonz(a, endpoints.jambonz!, jambonzBody('gap-3', 'ringing'));
+    // Up to a marker: nothing else comes between.
+    await postJambonz(a, endpoints.jambonz!, jambonzBody('gap-marker', 'ringing'));
+    const results = [];
+    do results.push(await again.result(2000));
+    while (results.at(-1)!.data.callChanged.externalId !== 'gap-marker');
+    expect(results.map((result) => result.data.callChanged)).toEqual([
+      { externalId: 'gap-0', label: 'slow' },
+      { externalId: 'gap-1', label: null },
+      { externalId: 'gap-2', label: null },
+      { externalId: 'gap-3', label: null },
+      { externalId: 'gap-marker', label: null },
+    ]);
+    const ids = [BigInt(last), ...results.map((result) => BigInt(result.id))];
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+    await again.cancel();
+  });
+
   it('refuses a malformed event id', async () => {
     const response = await a.post({ query: `subscription { callChanged(after: "abc") { id } }` }, { accept: 'text/event-stream' });
     const stream = new SseReader(response);
@@ -340,5 +401,179 @@ describe('subscription limits', () => {
     expect(await slow.next()).toBeNull();
     expect(hub.openSubscriptions()).toBe(0);
     await hub.close();
+  });
+});
+
+describe('the live hub', () => {
+  it('delivers an account’s events in sequence order: a small change does not overtake a large one read from call_events', async () => {
+    const hub = createLiveHub({ db: database.db, logger: createLogger('silent'), limits: { maxSubscriptionsPerKey: 10, queueLimit: 10_000, replayMinutes: 10 } });
+    const delivered: string[] = [];
+    const subscription = await hub.subscribe('acme', 'order-key', {
+      key: 'events',
+      render: async (events) => delivered.push(...events.map((event) => event.sequence)),
+    });
+    const ids = await callsOf('acme', MAX_EVENTS_PER_NOTIFICATION + 1);
+    // The first notification names only the range of its sequences, the second its one event.
+    // Both in one transaction, so that they arrive together, as two transactions' do under load.
+    await database.db.sql.transaction(async (tx) => {
+      await publishCalls(tx, 'acme', ids);
+      await publishCalls(tx, 'acme', ids.slice(0, 1));
+    });
+    for (let i = 0; i < 200 && delivered.length < ids.length + 1; i += 1) await sleep(10);
+    expect(delivered).toHaveLength(ids.length + 1);
+    expect(delivered).toEqual([...delivered].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)));
+    subscription.close();
+    await hub.close();
+  });
+});
+
+/**
+ * Per account, event ids (call_events.sequence) are taken in commit order, so that a client that
+ * resumes after the last id it saw misses nothing. PostgreSQL only: PGlite has one connection, on
+ * which two transactions never overlap.
+ */
+const ON_SERVER = Boolean(process.env.DATABASE_URL);
+describe.skipIf(!ON_SERVER)(`event order${ON_SERVER ? '' : ' (skipped: PostgreSQL only, PGlite runs one transaction at a time)'}`, () => {
+  /** The sequence an account's event of `callId` got in the transaction `tx`, read in it. */
+  const sequenceIn = async (tx: SqlExecutor, accountId: string, callId: string) =>
+    BigInt((await tx.query<{ sequence: string }>(`SELECT max(sequence)::text AS sequence FROM call_events WHERE account_id = $1 AND call_id = $2::bigint`, [accountId, callId]))[0]!.sequence);
+
+  it('holds a second transaction of the account at its publish until the first commits, and numbers it after', async () => {
+    const [first, second] = await callsOf('acme', 2);
+    const order: string[] = [];
+    const [published, commit] = [gate(), gate()];
+    let firstSequence = 0n;
+    const earlier = database.db.sql.transaction(async (tx) => {
+      await publishCalls(tx, 'acme', [first!]);
+      firstSequence = await sequenceIn(tx, 'acme', first!);
+      published.open();
+      await commit.promise;
+      order.push('first commits');
+    });
+    await published.promise;
+    let secondSequence = 0n;
+    const later = database.db.sql.transaction(async (tx) => {
+      await publishCalls(tx, 'acme', [second!]);
+      order.push('second published');
+      secondSequence = await sequenceIn(tx, 'acme', second!);
+    });
+    // It waits on the account's advisory lock, not on anything else.
+    let waiting = 0;
+    for (let i = 0; i < 100 && waiting === 0; i += 1) {
+      await sleep(20);
+      [{ waiting }] = await database.db.sql.query<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`) as [{ waiting: number }];
+    }
+    expect(waiting).toBe(1);
+    await sleep(200);
+    expect(order).toEqual([]);
+    commit.open();
+    await Promise.all([earlier, later]);
+    expect(order).toEqual(['first commits', 'second published']);
+    expect(secondSequence > firstSequence).toBe(true);
+  });
+
+  it('does not hold another account’s transaction', async () => {
+    const [acmeCall] = await callsOf('acme', 1);
+    const [globexCall] = await callsOf('globex', 1);
+    const [published, commit] = [gate(), gate()];
+    const held = database.db.sql.transaction(async (tx) => {
+      await publishCalls(tx, 'acme', [acmeCall!]);
+      published.open();
+      await commit.promise;
+    });
+    await published.promise;
+    const started = performance.now();
+    await database.db.sql.transaction((tx) => publishCalls(tx, 'globex', [globexCall!]));
+    expect(performance.now() - started).toBeLessThan(1000);
+    commit.open();
+    await held;
+  });
+
+  it('never shows an observer of call_events an event below one it saw, with writers of two accounts at once (generated)', { timeout: 60_000 }, async () => {
+    const random = createRandom(20260023);
+    const ACCOUNTS = ['acme', 'globex'] as const;
+    const rawCalls = { acme: await callsOf('acme', 40), globex: await callsOf('globex', 40) };
+    const keyOf = { acme: a.key, globex: globexKey };
+    const hookOf = { acme: endpoints.jambonz!, globex: endpoints.globexJambonz! };
+    const observer = new pg.Client({ connectionString: database.url });
+    await observer.connect();
+    const [{ start }] = (await observer.query<{ start: string }>(`SELECT coalesce(max(sequence), 0)::text AS start FROM call_events`)).rows as [{ start: string }];
+
+    /** The calls each committed write changed, per account; rolled-back writes add none. */
+    const committed = { acme: new Set<string>(), globex: new Set<string>() };
+    const idOf = async (accountId: string, externalId: string) =>
+      (await database.db.sql.query<{ id: string }>(`SELECT id::text AS id FROM calls WHERE account_id = $1 AND external_id = $2`, [accountId, externalId]))[0]!.id;
+    const gql = async (accountId: (typeof ACCOUNTS)[number], query: string, variables: Record<string, unknown>) => {
+      const body = (await (await a.post({ query, variables }, { authorization: `Bearer ${keyOf[accountId]}` })).json()) as any;
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    };
+    const write = async (n: number, accountId: (typeof ACCOUNTS)[number], kind: string, delays: number[]) => {
+      const externalId = `order-${n}`;
+      await sleep(delays[0]!);
+      if (kind === 'raw' || kind === 'rolled back') {
+        // A transaction that does work, publishes, and is slow to commit (or rolls back).
+        const callId = rawCalls[accountId].pop()!;
+        const done = database.db.sql.transaction(async (tx) => {
+          await tx.query(`UPDATE calls SET label = $2 WHERE id = $1::bigint`, [callId, externalId]);
+          await sleep(delays[1]!);
+          await publishCalls(tx, accountId, [callId]);
+          await sleep(delays[2]!);
+          if (kind === 'rolled back') throw new Error('roll back');
+        });
+        if (kind === 'rolled back') await expect(done).rejects.toThrow('roll back');
+        else committed[accountId].add((await done, callId));
+      } else if (kind === 'upsertCalls') {
+        await gql(accountId, `mutation($calls: [CallInput!]!) { upsertCalls(calls: $calls) { inserted } }`, { calls: [{ externalId, status: 'RINGING' }] });
+        committed[accountId].add(await idOf(accountId, externalId));
+      } else if (kind === 'dry run') {
+        await gql(accountId, `mutation($calls: [CallInput!]!) { upsertCalls(dryRun: true, calls: $calls) { inserted } }`, { calls: [{ externalId, status: 'RINGING' }] });
+      } else if (kind === 'importCalls') {
+        await gql(accountId, `mutation($data: String!) { importCalls(format: JAMBONZ, data: $data) { inserted } }`, { data: jambonzBody(externalId, 'completed') });
+        committed[accountId].add(await idOf(accountId, externalId));
+      } else {
+        expect((await postJambonz(a, hookOf[accountId], jambonzBody(externalId, 'ringing'))).status).toBe(200);
+        committed[accountId].add(await idOf(accountId, externalId));
+      }
+    };
+    const KINDS = ['raw', 'raw', 'rolled back', 'upsertCalls', 'dry run', 'importCalls', 'webhook'];
+    const writes = Array.from({ length: 48 }, (_, n) =>
+      write(n, random.pick(ACCOUNTS), random.pick(KINDS), [random.int(0, 1500), random.int(0, 40), random.int(0, 80)]),
+    );
+
+    // The observer: what a client resuming after the highest id it saw would read, again and again.
+    const seen = { acme: new Map<string, string>(), globex: new Map<string, string>() };
+    const highest = { acme: BigInt(start), globex: BigInt(start) };
+    const gaps: string[] = [];
+    const observe = async () => {
+      for (const accountId of ACCOUNTS) {
+        const { rows } = await observer.query<{ sequence: string; call_id: string }>(
+          `SELECT sequence::text AS sequence, call_id::text AS call_id FROM call_events WHERE account_id = $1 AND sequence > $2::bigint ORDER BY sequence`,
+          [accountId, start],
+        );
+        const fresh = rows.filter((row) => !seen[accountId].has(row.sequence));
+        for (const row of fresh) {
+          if (BigInt(row.sequence) <= highest[accountId]) gaps.push(`${accountId}: event ${row.sequence} appeared after ${highest[accountId]} was seen`);
+          seen[accountId].set(row.sequence, row.call_id);
+        }
+        for (const row of fresh) if (BigInt(row.sequence) > highest[accountId]) highest[accountId] = BigInt(row.sequence);
+      }
+    };
+    let writing = true;
+    const settled = Promise.allSettled(writes).then((results) => ((writing = false), results));
+    while (writing) {
+      await observe();
+      await sleep(3);
+    }
+    for (const result of await settled) if (result.status === 'rejected') throw result.reason;
+    await observe();
+    await observer.end();
+
+    expect(gaps).toEqual([]);
+    for (const accountId of ACCOUNTS) {
+      expect(new Set(seen[accountId].values())).toEqual(committed[accountId]);
+      expect(seen[accountId].size).toBe(committed[accountId].size);
+    }
+    expect(committed.acme.size + committed.globex.size).toBeGreaterThan(20);
   });
 });

@@ -10,7 +10,8 @@ import { RecordError, text, type NormalizeOptions } from './normalize.js';
 import { DEFAULT_MAX_RECORD, InputError, readRecords } from './read.js';
 import type { Format } from './record.js';
 import { statisticsKeeper } from './statistics.js';
-import { linkLegs, staged, writeBatch, writeCalls, type BatchItem, type Outcome } from './writer.js';
+import { publishCalls } from '../live/publish.js';
+import { linkBatch, linkLegs, staged, writeBatch, writeCalls, type BatchItem, type Outcome } from './writer.js';
 
 export const FORMATS = { freeclimb, restcomm, pbx, callfire, jambonz } as const satisfies Record<string, Format>;
 export type FormatName = keyof typeof FORMATS;
@@ -130,7 +131,7 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
     const kept: BatchItem[] = [];
     for (const item of items) {
       try {
-        count(await writeBatch(sql, options.accountId, [item], false));
+        count(await writeBatch(sql, options.accountId, [item], keep));
         kept.push(item);
       } catch (error) {
         reject(item.position, item.externalId, `the database refused it: ${refusal(error)}`);
@@ -140,7 +141,7 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
   };
   const write = async (items: BatchItem[]) => {
     try {
-      count(await writeBatch(sql, options.accountId, items, false));
+      count(await writeBatch(sql, options.accountId, items, keep));
       return items;
     } catch {
       return writeOneByOne(items);
@@ -157,7 +158,7 @@ async function importInto(sql: SqlSession, input: AsyncIterable<string | Buffer>
   let linked: Promise<void> = Promise.resolve();
   const link = async (kept: BatchItem[]) => {
     if (!keep || kept.length === 0) return;
-    await linkLegs(sql, options.accountId, kept);
+    await linkBatch(sql, options.accountId, kept);
     statistics.inserted(summary.inserted);
   };
   const dispatch = async (items: BatchItem[]) => {
@@ -262,16 +263,17 @@ async function finish(
   };
   try {
     const outcomes = await sql.transaction(async (tx) => {
-      const written = items.length > 0 ? await writeCalls(tx, options.accountId, items) : new Map<number, Outcome>();
-      if (keep && items.length > 0) await linkLegs(tx, options.accountId, items);
+      const { outcomes: written, changed } = items.length > 0 ? await writeCalls(tx, options.accountId, items) : { outcomes: new Map<number, Outcome>(), changed: [] };
+      const linked = keep && items.length > 0 ? await linkLegs(tx, options.accountId, items) : [];
       await audit(tx, withOutcomes(summary, written));
+      if (keep) await publishCalls(tx, options.accountId, [...changed, ...linked]);
       return written;
     });
     Object.assign(summary, withOutcomes(summary, outcomes));
   } catch (error) {
     if (items.length === 0) throw error;
     const kept = await writeOneByOne(items);
-    if (keep && kept.length > 0) await linkLegs(sql, options.accountId, kept);
+    if (keep && kept.length > 0) await linkBatch(sql, options.accountId, kept);
     await sql.transaction((tx) => audit(tx, summary));
   }
   options.onProgress?.(summary, summary.inserted + summary.updated + summary.unchanged + summary.stale + summary.rejected);

@@ -1,4 +1,4 @@
-import { copyLine, copyValue, rolledBack, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
+import { copyLine, copyValue, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
 import { arrayLiteral } from '../db/sql.js';
 import { publishCalls } from '../live/publish.js';
 import type { Columns, NormalizedCall } from './record.js';
@@ -263,9 +263,11 @@ async function writeChildren(tx: SqlExecutor, accountId: string, changed: Change
  * arrived first, by vendor ids: a leg names its parent by the parent's vendor id. It runs after
  * the batch is committed, one batch at a time (see importCalls): of two batches written at once,
  * the one linked second sees both. By vendor id rather than by the rows the batch changed, so
- * that importing a file again also makes links that an interrupted import did not.
+ * that importing a file again also makes links that an interrupted import did not. Gives the ids
+ * of the legs it linked, which changed (their parent field): the transaction's owner publishes
+ * them with the rest of its changes, last (publishCalls).
  */
-export async function linkLegs(sql: SqlExecutor, accountId: string, items: BatchItem[]): Promise<void> {
+export async function linkLegs(sql: SqlExecutor, accountId: string, items: BatchItem[]): Promise<string[]> {
   // Both as array literals: PGlite serialises a JavaScript array for text[] only, not for an enum's array.
   const keys = (list: BatchItem[]) => [arrayLiteral(list.map((item) => item.source)), arrayLiteral(list.map((item) => item.externalId))];
   const batch = `unnest($2::"CallSource"[], $3::text[]) AS batch(source, external_id)`;
@@ -300,19 +302,30 @@ export async function linkLegs(sql: SqlExecutor, accountId: string, items: Batch
       RETURNING c.id::text AS id`,
     [accountId, ...keys(items)],
   );
-  // A leg that found its parent changed (its parent field): subscribers hear of it too. Imports
-  // link after their batch committed, so this is a statement of its own there; webhooks link in
-  // the transaction that writes the call.
-  await publishCalls(sql, accountId, [...linked, ...adopted].map(({ id }) => id));
+  return [...linked, ...adopted].map(({ id }) => id);
+}
+
+/** Links a committed batch's legs (linkLegs) in a transaction of their own, and publishes the legs it linked. */
+export function linkBatch(sql: SqlSession, accountId: string, items: BatchItem[]): Promise<void> {
+  return sql.transaction(async (tx) => publishCalls(tx, accountId, await linkLegs(tx, accountId, items)));
+}
+
+/** What writeCalls did: each call's outcome by its position, and the ids of the calls it wrote, for publishCalls. */
+export interface Writes {
+  outcomes: Map<number, Outcome>;
+  changed: string[];
 }
 
 /**
  * Writes staged calls in the transaction `tx`, each whole with its attempts and recordings; an
  * older version of a stored call is left alone (stale). Legs are linked by linkLegs. For a
- * caller that owns the transaction (the last batch of an import, a webhook's single call).
+ * caller that owns the transaction (the last batch of an import, a webhook's calls,
+ * upsertCalls), which publishes the calls changed as its last statement (publishCalls): in
+ * several rounds a call can change more than once, and is published once.
  */
-export async function writeCalls(tx: SqlExecutor, accountId: string, items: BatchItem[]): Promise<Map<number, Outcome>> {
+export async function writeCalls(tx: SqlExecutor, accountId: string, items: BatchItem[]): Promise<Writes> {
   const outcomes = new Map<number, Outcome>();
+  const changedIds = new Set<string>();
   for (const [n, round] of rounds(items).entries()) {
     // Later rounds repeat vendor ids of the first: they are updates.
     const written = (n === 0 ? await insertNew(tx, accountId, round) : null) ?? (await upsert(tx, accountId, round));
@@ -329,17 +342,21 @@ export async function writeCalls(tx: SqlExecutor, accountId: string, items: Batc
       if (!row.inserted) replaced.push(row.id);
     }
     await writeChildren(tx, accountId, changed, replaced);
-    // Subscribers hear of the changed calls when, and only if, this transaction commits.
-    await publishCalls(tx, accountId, changed.map(({ id }) => id));
+    for (const { id } of changed) changedIds.add(id);
   }
-  return outcomes;
+  return { outcomes, changed: [...changedIds] };
 }
 
 /**
  * Writes a batch in one transaction: every call whole (with its attempts and recordings) or not
- * at all; linkLegs links them once it is committed. A dry run does the same work and rolls it
- * back, so its counts are exact.
+ * at all; linkBatch links them once it is committed. The calls it changed are published at its
+ * end, unless `publish` is false: a dry run's batches, savepoints of a transaction that is rolled
+ * back, publish nothing, and do not hold the account's publishing lock for the rest of the run.
  */
-export async function writeBatch(sql: SqlSession, accountId: string, items: BatchItem[], dryRun: boolean): Promise<Map<number, Outcome>> {
-  return dryRun ? rolledBack(sql, (tx) => writeCalls(tx, accountId, items)) : sql.transaction((tx) => writeCalls(tx, accountId, items));
+export async function writeBatch(sql: SqlSession, accountId: string, items: BatchItem[], publish: boolean): Promise<Map<number, Outcome>> {
+  return sql.transaction(async (tx) => {
+    const { outcomes, changed } = await writeCalls(tx, accountId, items);
+    if (publish) await publishCalls(tx, accountId, changed);
+    return outcomes;
+  });
 }

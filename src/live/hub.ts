@@ -58,8 +58,14 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
   let listening: Promise<() => Promise<void>> | undefined;
   let pruner: NodeJS.Timeout | undefined;
   let closed = false;
-  /** The highest sequence heard per account, to catch up from after the LISTEN connection was lost. */
+  /**
+   * The highest sequence delivered per account: to catch up from after the LISTEN connection was
+   * lost, and to leave out what was delivered already (a catch-up and the notifications after it
+   * can name the same events).
+   */
   const lastHeard = new Map<string, string>();
+  /** Per account, the last delivery queued (see inOrder). */
+  const deliveries = new Map<string, Promise<void>>();
 
   /**
    * The subscribers of one account with one view. Events are rendered in batches, one render at a
@@ -183,13 +189,34 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
     else openPerKey.set(subscriber.keyId, open);
   }
 
+  /**
+   * Hands events to the account's subscribers, leaving out those at or below the highest sequence
+   * delivered before: per account, sequences are taken in commit order (publishCalls) and
+   * delivered in that order (inOrder), so such an event is one delivered already.
+   */
   function deliver(accountId: string, events: CallEvent[]): void {
     const groups = byAccount.get(accountId);
-    if (!groups || events.length === 0) return;
-    const last = events[events.length - 1]!.sequence;
+    if (!groups) return;
     const heard = lastHeard.get(accountId);
-    if (heard === undefined || BigInt(last) > BigInt(heard)) lastHeard.set(accountId, last);
-    for (const group of groups.values()) group.add(events);
+    const fresh = heard === undefined ? events : events.filter((event) => BigInt(event.sequence) > BigInt(heard));
+    if (fresh.length === 0) return;
+    lastHeard.set(accountId, fresh[fresh.length - 1]!.sequence);
+    for (const group of groups.values()) group.add(fresh);
+  }
+
+  /**
+   * Delivers an account's events once those of the notifications before have been: a large
+   * change's events are read from call_events first, and a small change notified after it must
+   * not overtake them. Notifications of one account come in commit order, which is sequence order.
+   */
+  function inOrder(accountId: string, events: () => CallEvent[] | Promise<CallEvent[]>, failure: string): void {
+    const queued: Promise<void> = (deliveries.get(accountId) ?? Promise.resolve())
+      .then(async () => deliver(accountId, await events()))
+      .catch((error: Error) => logger.error(`${failure}: ${error.message}`))
+      .finally(() => {
+        if (deliveries.get(accountId) === queued) deliveries.delete(accountId);
+      });
+    deliveries.set(accountId, queued);
   }
 
   /** The events of an account in a range of sequences, for a notification that only names the range. */
@@ -209,16 +236,11 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
       return;
     }
     if (!byAccount.has(notification.a)) return;
-    if (notification.c) {
-      deliver(
-        notification.a,
-        notification.c.map(([sequence, callId]) => ({ sequence, callId })),
-      );
-      return;
-    }
-    eventsBetween(notification.a, notification.f, notification.l).then(
-      (events) => deliver(notification.a, events),
-      (error: Error) => logger.error(`reading the events of a large change failed: ${error.message}`),
+    const { a: accountId, c: named, f: first, l: last } = notification;
+    inOrder(
+      accountId,
+      () => (named ? named.map(([sequence, callId]) => ({ sequence, callId })) : eventsBetween(accountId, first, last)),
+      'reading the events of a large change failed',
     );
   }
 
@@ -226,16 +248,16 @@ export function createLiveHub({ db, logger, limits }: { db: Database; logger: Lo
   function catchUp(): void {
     for (const [accountId, heard] of lastHeard) {
       if (!byAccount.has(accountId)) continue;
-      db.sql
-        .query<CallEvent>(
-          `SELECT sequence::text AS sequence, call_id::text AS "callId" FROM call_events
-            WHERE account_id = $1 AND sequence > $2::bigint ORDER BY sequence`,
-          [accountId, heard],
-        )
-        .then(
-          (events) => deliver(accountId, events),
-          (error: Error) => logger.error(`catching up after the LISTEN connection was lost failed: ${error.message}`),
-        );
+      inOrder(
+        accountId,
+        () =>
+          db.sql.query<CallEvent>(
+            `SELECT sequence::text AS sequence, call_id::text AS "callId" FROM call_events
+              WHERE account_id = $1 AND sequence > $2::bigint ORDER BY sequence`,
+            [accountId, lastHeard.get(accountId) ?? heard],
+          ),
+        'catching up after the LISTEN connection was lost failed',
+      );
     }
   }
 

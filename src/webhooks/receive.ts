@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Database } from '../db/client.js';
-import { savepointSession } from '../db/sql-driver.js';
 import { FORMATS, type FormatName } from '../importers/import.js';
 import { RecordError } from '../importers/normalize.js';
 import { InputError, readRecords } from '../importers/read.js';
-import { linkLegs, staged, writeBatch, type BatchItem } from '../importers/writer.js';
+import { linkLegs, staged, writeCalls, type BatchItem } from '../importers/writer.js';
+import { publishCalls } from '../live/publish.js';
 import { activeEndpoint, type ActiveEndpoint } from './endpoints.js';
 import { SIGNATURE_HEADERS, verifyTimestamped, verifyTwilio, type Verification } from './signatures.js';
 
@@ -103,8 +103,9 @@ export async function receiveCallback(db: Database, callback: Callback): Promise
         [endpoint.id, verification.signature, verification.expiresAt],
       );
       if (!accepted) throw new Replayed();
-      const outcomes = await writeBatch(savepointSession(tx), endpoint.accountId, items, false);
-      await linkLegs(tx, endpoint.accountId, items);
+      const { outcomes, changed } = await writeCalls(tx, endpoint.accountId, items);
+      const linked = await linkLegs(tx, endpoint.accountId, items);
+      await publishCalls(tx, endpoint.accountId, [...changed, ...linked]);
       const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0 };
       for (const outcome of outcomes.values()) counts[outcome] += 1;
       return counts;

@@ -1,7 +1,7 @@
 import { FORMATS } from '../../importers/import.js';
 import type { NormalizeOptions } from '../../importers/normalize.js';
 import { statisticsKeeper } from '../../importers/statistics.js';
-import { linkLegs, staged, writeBatch, type BatchItem } from '../../importers/writer.js';
+import { linkBatch, staged, writeBatch, type BatchItem } from '../../importers/writer.js';
 import { compactRollups } from '../rollups.js';
 import type { SqlDriver } from '../sql-driver.js';
 import { insertDemoKeys } from './demo-keys.js';
@@ -62,10 +62,10 @@ export async function seedDatabase(sql: SqlDriver, options: SeedOptions = {}): P
   let written = 0;
   const write = async (accountId: string, items: BatchItem[]) => {
     while (inFlight.size >= 2) await Promise.race(inFlight);
-    const done = writeBatch(sql, accountId, items, false).then(
+    const done = writeBatch(sql, accountId, items, true).then(
       () =>
         (linked = linked.then(async () => {
-          await linkLegs(sql, accountId, items);
+          await linkBatch(sql, accountId, items);
           statistics.inserted((written += items.length));
         })),
     );

@@ -105,18 +105,20 @@ function callView(ctx: LiveContext, info: GraphQLResolveInfo, filter: CallFilter
 }
 
 /**
- * What one subscriber writes of the renders it took, leaving out the events in `skip`: one value
- * for all (the render's own, shared, when it took one), split only around results with errors.
+ * What one subscriber writes of the renders it took, leaving out the events up to the sequence
+ * `sent` (sent already): one value for all (the render's own, shared, when it took one), split
+ * only around results with errors.
  */
-function* writes(rendered: Rendered[], skip: ReadonlySet<string>): Generator<ExecutionResult | SseResults> {
-  if (rendered.length === 1 && rendered[0]!.whole && skip.size === 0) {
+function* writes(rendered: Rendered[], sent: bigint | null): Generator<ExecutionResult | SseResults> {
+  const skip = (delivery: Delivery) => sent !== null && BigInt(delivery.sequence) <= sent;
+  if (rendered.length === 1 && rendered[0]!.whole && !rendered[0]!.deliveries.some(skip)) {
     if (rendered[0]!.deliveries.length > 0) yield rendered[0]!.whole;
     return;
   }
   let texts: string[] = [];
   for (const { deliveries } of rendered) {
     for (const delivery of deliveries) {
-      if (skip.has(delivery.sequence)) continue;
+      if (skip(delivery)) continue;
       if (delivery.text !== undefined) {
         texts.push(delivery.text);
         continue;
@@ -132,7 +134,10 @@ function* writes(rendered: Rendered[], skip: ReadonlySet<string>): Generator<Exe
 /**
  * The account's changed calls that match the filter, as results: first those after `after` (a
  * reconnect), then live ones. The subscription is registered before the missed events are read,
- * so nothing committed in between falls through; an event seen both ways is sent once.
+ * so nothing committed in between falls through. An event seen both ways is sent once: live
+ * events at or below the last one replayed are left out, since per account sequences are taken,
+ * and events delivered, in commit order (publishCalls): a live event above it was committed after
+ * the replay was read, and one at or below it was replayed.
  */
 async function* callChanges(ctx: LiveContext, view: View<Rendered>, after: string | null): AsyncGenerator<ExecutionResult | SseResults> {
   const subscription = await ctx.live.subscribe(ctx.accountId, ctx.credentials.keyId, view);
@@ -141,14 +146,16 @@ async function* callChanges(ctx: LiveContext, view: View<Rendered>, after: strin
     if (after !== null && !EVENT_ID.test(after)) throw new GraphQLError(`after: "${after}" is not an event id.`, { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
     const refused = endingError(subscription);
     if (refused) throw refused;
-    const replayed = new Set<string>();
+    let sent: bigint | null = null;
     if (after !== null) {
       const missed = await ctx.live.missedSince(ctx.accountId, after);
-      for (const event of missed) replayed.add(event.sequence);
-      if (missed.length > 0) yield* writes([await view.render(missed)], new Set());
+      if (missed.length > 0) {
+        sent = BigInt(missed.at(-1)!.sequence);
+        yield* writes([await view.render(missed)], null);
+      }
     }
     for (let rendered = await subscription.next(); rendered !== null; rendered = await subscription.next()) {
-      yield* writes(await Promise.all(rendered), replayed);
+      yield* writes(await Promise.all(rendered), sent);
     }
     const ended = endingError(subscription);
     if (ended) throw ended;

@@ -7,6 +7,7 @@ import { emptySummary, importCalls, type FormatName, type ImportSummary } from '
 import { RecordError } from '../../importers/normalize.js';
 import { InputError } from '../../importers/read.js';
 import { linkLegs, staged, writeCalls, type BatchItem } from '../../importers/writer.js';
+import { publishCalls } from '../../live/publish.js';
 import { UserInputError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -105,9 +106,10 @@ async function writeNative(ctx: Context, summary: ImportSummary, items: BatchIte
   if (items.length === 0) return summary;
   const work = async (tx: SqlExecutor) => {
     const counted: ImportSummary & { callIds?: string[] } = { ...summary };
-    for (const outcome of (await writeCalls(tx, ctx.accountId, items)).values()) counted[outcome] += 1;
+    const { outcomes, changed } = await writeCalls(tx, ctx.accountId, items);
+    for (const outcome of outcomes.values()) counted[outcome] += 1;
     if (dryRun) return counted;
-    await linkLegs(tx, ctx.accountId, items);
+    const linked = await linkLegs(tx, ctx.accountId, items);
     // The ids of the calls written, for the answer's calls field (which reads them when selected).
     const written = await tx.query<{ id: string; external_id: string }>(
       `SELECT id::text AS id, external_id FROM calls WHERE account_id = $1 AND source = 'NATIVE' AND external_id = ANY($2::text[])`,
@@ -120,6 +122,8 @@ async function writeNative(ctx: Context, summary: ImportSummary, items: BatchIte
       const details = { format: 'native', inserted, updated, unchanged, stale, rejected };
       await recordAuditIn(tx, { accountId: ctx.accountId, actor: { apiKeyId: ctx.credentials.keyId }, action: 'calls.import', details });
     }
+    // Last: it holds the account's publishing lock until the commit (publishCalls).
+    await publishCalls(tx, ctx.accountId, [...changed, ...linked]);
     return counted;
   };
   return dryRun ? rolledBack(ctx.db.sql, work) : ctx.db.sql.transaction(work);
