@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/audit.js';
 import { recordAuditIn } from '../auth/audit.js';
 import { rolledBack, savepointSession, type SqlDriver, type SqlExecutor, type SqlSession } from '../db/sql-driver.js';
+import { publishCalls } from '../live/publish.js';
 import { callfire } from './formats/callfire.js';
 import { freeclimb } from './formats/freeclimb.js';
 import { jambonz } from './formats/jambonz.js';
@@ -10,7 +11,6 @@ import { RecordError, text, type NormalizeOptions } from './normalize.js';
 import { DEFAULT_MAX_RECORD, InputError, readRecords } from './read.js';
 import type { Format } from './record.js';
 import { statisticsKeeper } from './statistics.js';
-import { publishCalls } from '../live/publish.js';
 import { linkBatch, linkLegs, staged, writeBatch, writeCalls, type BatchItem, type Outcome } from './writer.js';
 
 export const FORMATS = { freeclimb, restcomm, pbx, callfire, jambonz } as const satisfies Record<string, Format>;
