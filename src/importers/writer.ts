@@ -48,13 +48,24 @@ const ATTEMPT_COLUMNS = [
 const RECORDING_COLUMNS = ['external_id', 'name', 'recorded_at', 'length_seconds', 'url'] as const;
 
 /**
- * The session's staging table, emptied for this batch: calls that may exist already are loaded
- * into it with COPY and upserted from it in one statement. TRUNCATE rather than ON COMMIT DELETE
- * ROWS, so that the rows of a rolled-back batch (a dry run, a refused batch) do not stay behind
- * as dead rows for every later batch to scan.
+ * Calls from which a round counts as large: a large first round tries insertNew's COPY before the
+ * upsert (writeCalls), and truncates the staging table (staging); a small one (a webhook's call,
+ * a few calls of upsertCalls) does neither.
  */
-const STAGE = `CREATE TEMP TABLE IF NOT EXISTS import_calls AS SELECT ${columnList} FROM calls WITH NO DATA;
-  TRUNCATE import_calls`;
+const LARGE_ROUND = 16;
+
+/**
+ * The session's staging table: calls that may exist already are loaded into it with COPY and
+ * upserted from it in one statement. It is emptied at every commit (ON COMMIT DELETE ROWS, which
+ * cuts the table's file short in place), and before each round: by TRUNCATE for a large round,
+ * by DELETE for a small one. TRUNCATE gives the table a new file, which costs some 5 ms whatever
+ * the table holds: most of a webhook's write, where DELETE of the few rows of an earlier round in
+ * the transaction (or of none) costs next to nothing. A large round truncates, so that the rows a
+ * long transaction staged before (the batches of a dry run, rolled back at its end) are not
+ * scanned by every later batch.
+ */
+const staging = (rows: number) => `CREATE TEMP TABLE IF NOT EXISTS import_calls ON COMMIT DELETE ROWS AS SELECT ${columnList} FROM calls WITH NO DATA;
+  ${rows >= LARGE_ROUND ? 'TRUNCATE import_calls' : 'DELETE FROM import_calls'}`;
 
 /** A column as the upsert compares it: json has no equality, so the payload compares as the text it is. */
 const comparable = (expression: string, column: string) => (column === 'payload' ? `${expression}::text` : expression);
@@ -209,7 +220,7 @@ function prefixedLines(lines: readonly Buffer[], prefix: (index: number) => stri
 
 /** Upserts a round of calls through the staging table; a call whose data did not change is left as it is. */
 async function upsert(tx: SqlExecutor, accountId: string, round: BatchItem[]): Promise<Written> {
-  await tx.exec(STAGE);
+  await tx.exec(staging(round.length));
   await tx.copyFrom(`import_calls (${columnList})`, prefixedLines(round.map((item) => item.line)));
   const rows = await tx.query<{ id: string | null; external_id: string; inserted: boolean; stale: boolean }>(UPSERT, [accountId]);
   const byExternalId = new Map(rows.map((row) => [row.external_id, row.stale ? ('stale' as const) : { id: row.id!, inserted: row.inserted }]));
@@ -327,8 +338,11 @@ export async function writeCalls(tx: SqlExecutor, accountId: string, items: Batc
   const outcomes = new Map<number, Outcome>();
   const changedIds = new Set<string>();
   for (const [n, round] of rounds(items).entries()) {
-    // Later rounds repeat vendor ids of the first: they are updates.
-    const written = (n === 0 ? await insertNew(tx, accountId, round) : null) ?? (await upsert(tx, accountId, round));
+    // Later rounds repeat vendor ids of the first: they are updates. A small round (a webhook's
+    // call, a few calls of upsertCalls) goes straight to the upsert: such writes are mostly of
+    // calls that exist (a call's status callbacks after its first), and a COPY that fails on the
+    // first of them costs a savepoint, its rollback and the upsert after all.
+    const written = (n === 0 && round.length >= LARGE_ROUND ? await insertNew(tx, accountId, round) : null) ?? (await upsert(tx, accountId, round));
     const changed: Changed[] = [];
     const replaced: string[] = [];
     for (const [i, item] of round.entries()) {
