@@ -23,18 +23,14 @@ export const ROLLUP_SOURCES = [
   { source: 'rollups', columns: ['source', 'status', 'direction', 'hangup_disposition', 'answered_by', 'currency', 'did_number'] },
 ] as const;
 
-const ROLLUP_KEYS = ['account_id', 'quarter', 'is_leg'];
-const ROLLUP_MEASURES = ['calls', 'attempted', 'answered', 'reached', 'conversation_calls', 'conversation_seconds', 'billable_seconds'];
-/** The columns of each rollup table but its id: what its rows and call_quarter_groups' rows have in common. */
-const ROLLUP_COLUMNS: Record<'totals' | 'dids' | 'rollups' | 'durations', string> = {
-  totals: [...ROLLUP_KEYS, ...ROLLUP_MEASURES].join(', '),
-  dids: [...ROLLUP_KEYS, 'did_number', ...ROLLUP_MEASURES].join(', '),
-  rollups: [...ROLLUP_KEYS, ...ROLLUP_SOURCES[2].columns, ...ROLLUP_MEASURES, 'priced_calls', 'price'].join(', '),
-  durations: [...ROLLUP_KEYS, ...ROLLUP_SOURCES[2].columns, 'edge', 'calls'].join(', '),
-};
+/** call_quarter_groups' columns (alias `g`) in the rollup tables' types. */
+const LIVE_COLUMNS = [
+  'g.account_id, g.quarter::timestamptz(3) AS quarter, g.is_leg, g.source, g.status, g.direction, g.hangup_disposition, g.answered_by',
+  'g.currency::varchar(3) AS currency, g.did_number, g.edge, g.calls, g.attempted, g.answered, g.reached, g.conversation_calls',
+  'g.conversation_seconds::numeric(20, 3) AS conversation_seconds, g.billable_seconds, g.priced_calls, g.price::numeric(20, 6) AS price',
+].join(', ');
 
 /** Dimensions a breakdown or a split series can group by: the expression on alias `c`, and whether the rollups hold it. */
-
 export const DIMENSIONS = {
   DIRECTION: { sql: 'c.direction::text', column: 'direction', rollups: true },
   STATUS: { sql: 'c.status::text', column: 'status', rollups: true },
@@ -234,28 +230,42 @@ export function measuresQuery(request: Request): Prisma.Sql {
   } else {
     const rollups = source === 'rollups';
     // The quarter-hours in range whose rollup rows may be behind, and their calls' groups; a
-    // table's rows of those quarter-hours are left out and the groups read instead.
+    // table's rows of those quarter-hours are left out and the groups read instead. When nothing
+    // in range is noted (the common case) the first part reads the table with no per-row check,
+    // and the second part's one-time filter is false. Each part is projected by itself and the
+    // groups take the tables' types, typmods included, so that the union is a plain append.
     behind = Prisma.sql`
     behind AS MATERIALIZED (
       SELECT DISTINCT i.quarter FROM call_rollup_invalidations i WHERE i.account_id = ${request.account}${inRange(raw('i.quarter'))}),
-    live AS MATERIALIZED (SELECT g.* FROM behind b CROSS JOIN LATERAL call_quarter_groups(${request.account}::text, b.quarter) g),`;
-    const current = (table: keyof typeof ROLLUP_COLUMNS, live: Prisma.Sql) => {
-      const columns = raw(ROLLUP_COLUMNS[table]);
-      return Prisma.sql`(
-        SELECT ${columns} FROM ${raw(`call_quarter_${table}`)} r
-         WHERE NOT EXISTS (SELECT 1 FROM behind b WHERE b.quarter = r.quarter)
-           AND (r.quarter IS NOT NULL OR NOT EXISTS (SELECT 1 FROM behind b WHERE b.quarter IS NULL))
-        UNION ALL SELECT ${columns} FROM live ${live})`;
-    };
-    rows = Prisma.sql`
+    live AS MATERIALIZED (
+      SELECT ${raw(LIVE_COLUMNS)} FROM behind b CROSS JOIN LATERAL call_quarter_groups(${request.account}::text, b.quarter) g),`;
+    const current = (table: string, project: (from: Prisma.Sql) => Prisma.Sql, liveOnly: Prisma.Sql = Prisma.empty) =>
+      Prisma.join(
+        [
+          project(Prisma.sql`${raw(table)} c WHERE ${where} AND NOT EXISTS (SELECT 1 FROM behind)`),
+          project(Prisma.sql`${raw(table)} c WHERE ${where} AND EXISTS (SELECT 1 FROM behind)
+            AND NOT EXISTS (SELECT 1 FROM behind b WHERE b.quarter = c.quarter)
+            AND (c.quarter IS NOT NULL OR NOT EXISTS (SELECT 1 FROM behind b WHERE b.quarter IS NULL))`),
+          project(Prisma.sql`live c WHERE ${where}${liveOnly}`),
+        ],
+        ' UNION ALL ',
+      );
+    rows = current(
+      `call_quarter_${source}`,
+      (from) => Prisma.sql`
       SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key,
              ${rollups ? detailColumns : raw(DETAILS.map((detail) => `NULL::text AS ${detail}`).join(', '))},
              c.calls, c.attempted, c.answered, c.reached, c.conversation_calls, c.conversation_seconds, c.billable_seconds,
              ${rollups && asked('currency') ? raw('c.priced_calls, c.price') : raw('0 AS priced_calls, 0::numeric AS price')}, 0 AS with_recording
-        FROM ${current(source, Prisma.empty)} c WHERE ${where}`;
+        FROM ${from}`,
+    );
     if (request.percentiles) {
-      histogram = Prisma.sql`SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key, c.edge, c.calls
-        FROM ${current('durations', raw('WHERE edge IS NOT NULL'))} c WHERE ${where}`;
+      histogram = current(
+        'call_quarter_durations',
+        // Summed per bin in each part: the bins are few, the histogram rows many.
+        (from) => Prisma.sql`SELECT ${bucketOf(instant)} AS bucket, ${keyOf} AS key, c.edge, sum(c.calls) AS calls FROM ${from} GROUP BY 1, 2, 3`,
+        raw(' AND c.edge IS NOT NULL'),
+      );
     }
   }
 
