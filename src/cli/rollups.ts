@@ -27,7 +27,7 @@ runCli(async () => {
     await migrate(db.sql);
     const started = performance.now();
     if (values.compact) {
-      if (values.account) throw new StartupError(`--compact merges every account's rows\n${USAGE}`);
+      if (values.account) throw new StartupError(`--compact recomputes every account's noted quarter-hours\n${USAGE}`);
       const rounds = await compactRollups(db.sql);
       process.stdout.write(`${db.description}: noted quarter-hours recomputed in ${rounds} transactions in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       return;
