@@ -131,7 +131,7 @@ async function child(format: FormatName, path: string): Promise<void> {
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const floorSeconds = await databaseFloor(account, dirname(path));
   await db.sql.query('DELETE FROM accounts WHERE id = $1', [account]);
-  // The floor's and the clean-up's deltas, merged away so the next run starts from merged rollups.
+  // The quarter-hours the floor and the clean-up noted, recomputed so the next run starts with none noted.
   await compactRollups(db.sql);
   await db.close();
   const records = summary.inserted + summary.updated + summary.unchanged + summary.stale + summary.rejected;
@@ -148,7 +148,7 @@ const { values } = parseArgs({
   },
 });
 const ROLLUP_TRIGGERS = ['call_rollups_insert', 'call_rollups_update', 'call_rollups_delete'];
-/** Turns the rollup triggers of calls off or back on (prisma/migrations/20261202060000_call_rollups). */
+/** Turns the rollup triggers of calls off or back on (prisma/migrations/20261202060000_call_rollups, 20261202150000_call_rollups_invalidation). */
 async function rollupTriggers(enable: boolean): Promise<void> {
   const connection = await openDatabase(benchDatabase());
   await connection.sql.exec(`ALTER TABLE calls ${ROLLUP_TRIGGERS.map((name) => `${enable ? 'ENABLE' : 'DISABLE'} TRIGGER ${name}`).join(', ')}`);

@@ -187,6 +187,8 @@ describe('dashboard statistics', () => {
     }
     return [...groups.entries()].filter(([, group]) => Number(group.calls) > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, group]) => group);
   };
+  /** The noted quarter-hours whose rollup rows the compaction has yet to recompute. */
+  const noted = async () => (await test.db.sql.query<{ n: number }>('SELECT count(DISTINCT (account_id, quarter))::int AS n FROM call_rollup_invalidations'))[0]!.n;
   /** The most rows any group has in any rollup table. */
   const rowsPerGroup = async () => {
     const [row] = await test.db.sql.query<{ n: number }>(`SELECT max(n)::int AS n FROM (
@@ -213,18 +215,27 @@ describe('dashboard statistics', () => {
     await compare();
     expect((await upsert([{ ...call, startTime: '2026-10-20T11:20:00Z', price: { amount: '0.5', currency: 'eur' } }])).data!.upsertCalls).toEqual({ inserted: 0, updated: 1 });
     await compare();
-    // Triggers only append: the writes above left several rows for some groups, which readers summed.
-    expect(await rowsPerGroup()).toBeGreaterThan(1);
-    // The rebuild command's function gives the groups the triggers kept, one row each.
-    const before = await Promise.all(ROLLUP_TABLES.map(groupSums));
+    // Writes only note their quarter-hours: the reads above aggregated those quarter-hours' calls.
+    expect(await noted()).toBeGreaterThan(0);
+    expect((await test.recordQueries(() => test.gql('{ callStatistics { measures { total } } }'))).queries.join()).toContain('call_quarter_groups');
+    await compactRollups(test.db.sql);
+    expect(await noted()).toBe(0);
+    expect(await rowsPerGroup()).toBe(1);
+    await compare();
+    // The rebuild command's function empties the rollups and notes every quarter-hour: reads stay
+    // exact meanwhile, and the compaction then writes the groups it wrote from the writes' notes.
+    const compacted = await Promise.all(ROLLUP_TABLES.map(groupSums));
     await test.db.sql.query(`SELECT call_rollups_rebuild(NULL)`);
-    expect(await Promise.all(ROLLUP_TABLES.map(groupSums))).toEqual(before);
-    expect(before.every((rows) => rows.length > 0)).toBe(true);
+    expect(await Promise.all(ROLLUP_TABLES.map(groupSums))).toEqual(ROLLUP_TABLES.map(() => []));
+    await compare();
+    await compactRollups(test.db.sql);
+    expect(await Promise.all(ROLLUP_TABLES.map(groupSums))).toEqual(compacted);
+    expect(compacted.every((rows) => rows.length > 0)).toBe(true);
     expect(await rowsPerGroup()).toBe(1);
     await compare();
   });
 
-  it('merges appended rows without changing a read: generated writes, reads before and after compaction', async () => {
+  it('reads what the calls give before, during and after compaction: generated writes, updates across quarter-hours, deletes, calls without a start', async () => {
     const random = createRandom(24);
     const day = Date.UTC(2026, 9, 12);
     const at = (ms: number) => new Date(ms).toISOString();
@@ -249,7 +260,7 @@ describe('dashboard statistics', () => {
         [JSON.stringify(rows)],
       );
     };
-    for (let round = 0; round < 6; round += 1) {
+    const write = async () => {
       await insert(60);
       // Revisions that move calls between quarter-hours, statuses, currencies and conversation times.
       await test.db.sql.query(
@@ -259,26 +270,52 @@ describe('dashboard statistics', () => {
         [random.int(-90, 90), random.pick(STATUSES), random.pick(['USD', 'EUR', 'GBP']), random.int(0, 600), random.int(0, 4)],
       );
       await test.db.sql.query(`DELETE FROM calls WHERE account_id = 'acme' AND external_id LIKE 'gen-%' AND id % 11 = $1::int`, [random.int(0, 10)]);
-    }
-    expect(await rowsPerGroup()).toBeGreaterThan(1);
-    const reads = `{
-      s: callStatistics(countLegs: true) { measures { ${ROLLUP_MEASURES} byDirection { value count } } }
-      d: callSeries(interval: HOUR, timeZone: "Asia/Kolkata", from: "2026-10-12T00:00:00Z", to: "2026-10-14T12:00:00Z", splitBy: CURRENCY, top: 2) {
+      // Calls that lose their start time, and calls without one that get one.
+      await test.db.sql.query(
+        `UPDATE calls SET start_time = CASE WHEN start_time IS NULL THEN $1::timestamptz END
+          WHERE account_id = 'acme' AND external_id LIKE 'gen-%' AND id % 13 = $2::int`,
+        [at(day + random.int(0, 2 * 86_400_000 - 1)), random.int(0, 12)],
+      );
+    };
+    for (let round = 0; round < 6; round += 1) await write();
+    // The same reads, from the rollups (and the calls of noted quarter-hours), or from the calls alone.
+    const reads = (filter = '') => `{
+      s: callStatistics(countLegs: true${filter}) { measures { ${ROLLUP_MEASURES} byDirection { value count } } }
+      d: callSeries(interval: HOUR, timeZone: "Asia/Kolkata", from: "2026-10-12T00:00:00Z", to: "2026-10-14T12:00:00Z", splitBy: CURRENCY, top: 2${filter}) {
         start measures { ${ROLLUP_MEASURES} } splits { key measures { total prices { currency amount } conversationPercentiles { p50 p90 } } } other { total } }
-      t: callSeries(interval: FIFTEEN_MINUTES, from: "2026-10-12T00:00:00Z", to: "2026-10-14T12:00:00Z") { start measures { total answered conversationSeconds conversationPercentiles { p50 p99 } } }
-      b: callBreakdown(by: DID_NUMBER, top: 5, countLegs: true) { rows { key measures { total billableSeconds conversationPercentiles { p50 } } } other { groups } }
-      r: callBreakdown(by: STATUS, top: 10) { rows { key measures { ${ROLLUP_MEASURES} } } }
+      t: callSeries(interval: FIFTEEN_MINUTES, from: "2026-10-12T00:00:00Z", to: "2026-10-14T12:00:00Z"${filter}) { start measures { total answered conversationSeconds conversationPercentiles { p50 p99 } } }
+      b: callBreakdown(by: DID_NUMBER, top: 5, countLegs: true${filter}) { rows { key measures { total billableSeconds conversationPercentiles { p50 } } } other { groups } }
+      r: callBreakdown(by: STATUS, top: 10${filter}) { rows { key measures { ${ROLLUP_MEASURES} } } }
     }`;
-    const before = await test.recordQueries(() => test.gql(reads));
-    expect(before.result.errors).toBeUndefined();
-    expect(before.queries.join()).not.toContain('FROM calls c');
-    const groupsBefore = await Promise.all(ROLLUP_TABLES.map(groupSums));
-    // A few hours per transaction, so that the merge runs in several rounds.
-    expect(await compactRollups(test.db.sql, '5 hours')).toBeGreaterThan(5);
-    expect(await test.db.sql.query('SELECT id FROM call_rollup_changes')).toEqual([]);
+    /** The reads from the rollups, checked against the reads from the calls. */
+    const exact = async () => {
+      const fromRollups = await test.recordQueries(() => test.gql(reads()));
+      expect(fromRollups.result.errors).toBeUndefined();
+      expect(fromRollups.queries.join()).not.toContain('FROM calls c');
+      expect(fromRollups.result.data).toEqual((await test.gql(reads(`, filter: ${READ_CALLS}`))).data);
+      return fromRollups.result.data;
+    };
+    const undated = async () => (await test.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls WHERE account_id = 'acme' AND start_time IS NULL`))[0]!.n;
+    expect(await undated()).toBeGreaterThan(0);
+    expect(await noted()).toBeGreaterThan(20);
+    const before = await exact();
+    // Partial compaction: a few rounds of 20 quarter-hours (the first the calls without a start time).
+    for (let round = 0; round < 3; round += 1) expect((await test.db.sql.query<{ n: number }>('SELECT call_rollups_compact(20) AS n'))[0]!.n).toBeGreaterThan(0);
+    expect(await noted()).toBeGreaterThan(0);
+    expect(await exact()).toEqual(before);
+    // Writes into quarter-hours already recomputed and into noted ones, then the rest in rounds of 20.
+    await write();
+    const written = await exact();
+    expect(written).not.toEqual(before);
+    expect(await compactRollups(test.db.sql, 20)).toBeGreaterThan(5);
+    expect(await noted()).toBe(0);
     expect(await rowsPerGroup()).toBe(1);
-    expect(await Promise.all(ROLLUP_TABLES.map(groupSums))).toEqual(groupsBefore);
-    expect((await test.gql(reads)).data).toEqual(before.result.data);
+    expect(await exact()).toEqual(written);
+    // The groups the compaction wrote are those a rebuild writes.
+    const compacted = await Promise.all(ROLLUP_TABLES.map(groupSums));
+    await test.db.sql.query(`SELECT call_rollups_rebuild('acme')`);
+    await compactRollups(test.db.sql);
+    expect(await Promise.all(ROLLUP_TABLES.map(groupSums))).toEqual(compacted);
     await compare();
   });
 

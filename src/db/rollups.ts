@@ -2,34 +2,40 @@ import type { Logger } from '../logger.js';
 import type { SqlExecutor } from './sql-driver.js';
 
 /**
- * Compaction of the dashboard rollups (prisma/migrations/20261202093000_call_rollups_append_only).
- * A write's triggers only append its calls' deltas and note their quarter-hours, so the upkeep a
- * write pays is proportional to the write; this merges the noted quarter-hours' rows per group so
- * reads keep summing about one row per group. Readers answer the same before and after.
+ * Compaction of the dashboard rollups (prisma/migrations/20261202150000_call_rollups_invalidation).
+ * A write's triggers only note the quarter-hours its calls fall in, so the upkeep a write pays is
+ * a few narrow rows; this recomputes the noted quarter-hours' rollup rows from the calls and drops
+ * the notes, so that reads of those quarter-hours go back to the rollups. Readers answer the same
+ * before and after: they aggregate the calls of noted quarter-hours themselves.
  */
 
-/** The quarter-hours of one account merged per transaction, so that each stays short. */
-export const COMPACT_SPAN = '1 day';
+/** The noted quarter-hours of one account recomputed per transaction (30 days), so that each stays short. */
+export const COMPACT_QUARTERS = 30 * 96;
 
-/** How often a server merges what was written since (webhooks, upserts, imports of other processes). */
+/** How often a server recomputes what was written since (webhooks, upserts, imports of other processes). */
 export const COMPACT_INTERVAL_MS = 30_000;
 
 /**
- * Merges every noted span, `span` of one account a statement (each its own transaction: nothing
- * is held between them, and writers never wait on one). Answers the statements that merged rows.
+ * Recomputes every noted quarter-hour, at most `quarters` of one account a statement (each its
+ * own transaction: nothing is held between them, and writers never wait on one). Answers the
+ * statements that recomputed rows.
  */
-export async function compactRollups(sql: SqlExecutor, span = COMPACT_SPAN): Promise<number> {
+export async function compactRollups(sql: SqlExecutor, quarters = COMPACT_QUARTERS): Promise<number> {
   for (let rounds = 0; ; rounds += 1) {
-    const [row] = await sql.query<{ taken: number }>('SELECT call_rollups_compact($1::interval) AS taken', [span]);
+    const [row] = await sql.query<{ taken: number }>('SELECT call_rollups_compact($1::int) AS taken', [quarters]);
     if (row!.taken === 0) return rounds;
   }
 }
 
-/** Compacts the rollups every `intervalMs` until stopped; a failed round is logged and tried again next time. */
+/**
+ * Compacts the rollups at once (a migration or a rebuild may have left every quarter-hour noted)
+ * and then every `intervalMs` until stopped; a failed round is logged and tried again next time.
+ */
 export function startRollupCompaction(sql: SqlExecutor, logger: Logger, intervalMs = COMPACT_INTERVAL_MS): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+  const round = () => compactRollups(sql).catch((error: Error) => logger.warn(`compacting the rollups failed: ${error.message}`));
+  let running: Promise<unknown> = round();
   const timer = setInterval(() => {
-    running = running.then(() => compactRollups(sql).catch((error: Error) => logger.warn(`compacting the rollups failed: ${error.message}`)));
+    running = running.then(round);
   }, intervalMs);
   timer.unref();
   return {

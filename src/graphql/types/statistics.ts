@@ -289,7 +289,7 @@ const narrower = (a: Date | undefined, b: Date | undefined, later: boolean) =>
  * same days have the same condition and can share a statement.
  */
 function plan(ctx: Context, ask: Ask): Request {
-  const base = { buckets: ask.buckets, key: ask.key, sets: ask.sets, details: ask.details, percentiles: ask.percentiles, recordings: ask.recordings };
+  const base = { account: ctx.accountId, buckets: ask.buckets, key: ask.key, sets: ask.sets, details: ask.details, percentiles: ask.percentiles, recordings: ask.recordings };
   const rangeOf = (start: { from?: Date; to?: Date }) => ({
     from: narrower(start.from, ask.buckets?.from, true),
     to: narrower(start.to, ask.buckets?.to, false),
