@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactRollups } from '../src/db/rollups.js';
+import type { SqlExecutor } from '../src/db/sql-driver.js';
 import { createRandom } from '../src/db/seed/random.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
@@ -317,6 +318,36 @@ describe('dashboard statistics', () => {
     await compactRollups(test.db.sql);
     expect(await Promise.all(ROLLUP_TABLES.map(groupSums))).toEqual(compacted);
     await compare();
+  });
+
+  it('ends a compaction pass with the notes it began with, while writes go on noting quarter-hours', async () => {
+    const sql = test.db.sql;
+    const touch = () => sql.query(`UPDATE calls SET duration = COALESCE(duration, 0) + 1 WHERE id = (SELECT min(id) FROM calls WHERE account_id = 'acme')`);
+    // A write after every statement of the pass, as a stream of webhooks would make.
+    let rounds = 0;
+    const writing: SqlExecutor = {
+      query: async <Row>(text: string, params?: unknown[]) => {
+        const rows = await sql.query<Row>(text, params);
+        if (text.includes('call_rollups_compact')) {
+          rounds += 1;
+          if (rounds > 20) throw new Error('the compaction pass did not end');
+          await touch();
+        }
+        return rows;
+      },
+      exec: (script) => sql.exec(script),
+      copyFrom: (target, chunks) => sql.copyFrom(target, chunks),
+    };
+    await compactRollups(sql);
+    await touch();
+    expect(await noted()).toBe(1);
+    expect(await compactRollups(writing)).toBe(1);
+    expect(rounds).toBe(1);
+    // What was written during the pass stays noted for the next one, and reads stay exact.
+    expect(await noted()).toBe(1);
+    await compare();
+    await compactRollups(sql);
+    expect(await noted()).toBe(0);
   });
 
   it('buckets by local day with empty days as zeros, and a 25-hour day when clocks go back', async () => {

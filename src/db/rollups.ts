@@ -16,14 +16,23 @@ export const COMPACT_QUARTERS = 30 * 96;
 export const COMPACT_INTERVAL_MS = 30_000;
 
 /**
- * Recomputes every noted quarter-hour, at most `quarters` of one account a statement (each its
- * own transaction: nothing is held between them, and writers never wait on one). Answers the
+ * Recomputes the quarter-hours noted when it starts, at most `quarters` of one account a statement
+ * (each its own transaction: nothing is held between them, and writers never wait on one).
+ * Notes written meanwhile are left to the next pass, unless they are of an account it is
+ * recomputing anyway: under a steady stream of webhooks a pass that waited for no notes at all
+ * would never end, recomputing the same current quarter-hours over and over. Answers the
  * statements that recomputed rows.
  */
 export async function compactRollups(sql: SqlExecutor, quarters = COMPACT_QUARTERS): Promise<number> {
-  for (let rounds = 0; ; rounds += 1) {
+  const [start] = await sql.query<{ last: string | null }>('SELECT max(id)::text AS last FROM call_rollup_invalidations');
+  if (start?.last == null) return 0;
+  for (let rounds = 1; ; rounds += 1) {
     const [row] = await sql.query<{ taken: number }>('SELECT call_rollups_compact($1::int) AS taken', [quarters]);
-    if (row!.taken === 0) return rounds;
+    if (row!.taken === 0) return rounds - 1;
+    // call_rollups_compact takes the account of the oldest note: once that is newer than the
+    // pass, every note the pass started with has been recomputed.
+    const [next] = await sql.query<{ due: boolean | null }>('SELECT min(id) <= $1::bigint AS due FROM call_rollup_invalidations', [start.last]);
+    if (!next?.due) return rounds;
   }
 }
 
