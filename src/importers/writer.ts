@@ -58,9 +58,9 @@ const LARGE_ROUND = 16;
  * The session's staging table: calls that may exist already are loaded into it with COPY and
  * upserted from it in one statement. It is emptied at every commit (ON COMMIT DELETE ROWS, which
  * cuts the table's file short in place), and before each round: by TRUNCATE for a large round,
- * by DELETE for a small one. TRUNCATE gives the table a new file, which costs some 5 ms whatever
- * the table holds: most of a webhook's write, where DELETE of the few rows of an earlier round in
- * the transaction (or of none) costs next to nothing. A large round truncates, so that the rows a
+ * by DELETE for a small one. TRUNCATE gives the table a new file, a fixed cost whatever the table
+ * holds and the larger part of a webhook's write, where DELETE of the few rows of an earlier round
+ * in the transaction (or of none) costs next to nothing. A large round truncates, so that the rows a
  * long transaction staged before (the batches of a dry run, rolled back at its end) are not
  * scanned by every later batch.
  */

@@ -332,7 +332,7 @@ const aligned = (date: Date | undefined) => date === undefined || date.getTime()
 
 /**
  * One formatter per zone: making an Intl.DateTimeFormat loads the zone's rules and costs far more
- * than formatting with it (it was most of a dashboard series' Node time). Zones reaching here are
+ * than formatting with it, and a series asks twice per request. Zones reaching here are
  * names PostgreSQL knows, so the map holds at most its ~1,200 zones.
  */
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
