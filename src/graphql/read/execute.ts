@@ -32,7 +32,15 @@ import { DocumentMemo } from '../document-memo.js';
  * the same in all three.
  */
 
-async function queryValue<T>(ctx: Context, statement: Sql): Promise<T> {
+/** A statement's text and values, taken once from its `Sql` (whose `text` getter joins its parts anew on every read). */
+interface Statement {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+const statementOf = (query: Sql): Statement => ({ text: query.text, values: query.values });
+
+async function queryValue<T>(ctx: Context, statement: Statement): Promise<T> {
   const rows = await ctx.db.sql.query<{ value: T }>(statement.text, statement.values);
   return rows[0]!.value;
 }
@@ -51,7 +59,7 @@ const infoScope = (ctx: Context, info: GraphQLResolveInfo) => scopeOf(ctx, info.
 /** The resolver of a root field of the call graph: its planned statement's value. */
 export async function resolvePlanned(ctx: Context, info: GraphQLResolveInfo): Promise<unknown> {
   const root = new Planner(infoScope(ctx, info), false).root(info.parentType, info.fieldNodes);
-  return queryValue(ctx, sql`SELECT ${new Emitter(ctx.accountId, true).root(root)} AS value`);
+  return queryValue(ctx, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true).root(root)} AS value`));
 }
 
 /**
@@ -91,7 +99,7 @@ function plannedLoader(ctx: Context, info: GraphQLResolveInfo, typename: string)
   if (!(type instanceof GraphQLObjectType)) throw new Error(`${typename} is not an object type`);
   const rows = new Planner(infoScope(ctx, info), false).rows(type, info.fieldNodes);
   const loader = new DataLoader<string, PlannedRow | null>(async (ids) => {
-    const byId = await queryValue<Record<string, PlannedRow>>(ctx, sql`SELECT ${new Emitter(ctx.accountId, true).byIds(rows, ids)} AS value`);
+    const byId = await queryValue<Record<string, PlannedRow>>(ctx, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true).byIds(rows, ids)} AS value`));
     return ids.map((one) => byId[one] ?? null);
   });
   loaders.push({ parentType: info.parentType, fieldNodes: info.fieldNodes, loader });
@@ -107,7 +115,7 @@ export function loadPlanned(ctx: Context, info: GraphQLResolveInfo, typename: st
 }
 
 /** The statement writing the whole response of `operation`, or undefined when execution must answer it. */
-function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, rawVariables: Record<string, unknown>): Sql | undefined {
+function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, rawVariables: Record<string, unknown>): Statement | undefined {
   const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName == null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
   const queryType = schema.getQueryType();
@@ -127,7 +135,7 @@ function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNo
     );
     // The whole response text, written by PostgreSQL: handed on as one flat string, with nothing
     // concatenated to it in Node.
-    return sql`SELECT '{"data":' || ${new Emitter(ctx.accountId, false).data(roots)}::text || '}' AS value`;
+    return statementOf(sql`SELECT '{"data":' || ${new Emitter(ctx.accountId, false).data(roots)}::text || '}' AS value`);
   } catch (error) {
     // A field only execution answers, or an argument its resolver reports as an error.
     if (error instanceof NotPlanned || error instanceof GraphQLError) return undefined;
@@ -168,7 +176,9 @@ class WrittenResponse implements ExecutionResult {
  * operation, and one whose statement fails, goes on to execution, which reports its own errors.
  */
 export function useWholeOperations(logger: Logger): Plugin {
-  const statements = new DocumentMemo<Sql | null>(32, 16);
+  // Kept as text: a dashboard's refresh then hands pg the same string object, whose hash (the
+  // prepared statement's name is looked up by it) and comparison V8 has already done.
+  const statements = new DocumentMemo<Statement | null>(32, 16);
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue as Context;
