@@ -126,9 +126,23 @@ function canonicalUtc(raw: string): string | null | undefined {
   return raw.slice(8, 10) <= '28' && raw.slice(11, 13) !== '24' ? raw : new Date(time).toISOString();
 }
 
+const PBX_TIME_FIELDS = /^(\d{4}-(\d{2})-(\d{2})) ((\d{2}):(\d{2}):(\d{2}))(?:\.(\d{3}))?$/;
+
+/**
+ * The PBX's UTC form (`2026-08-01 12:34:56`, milliseconds optional) written as ISO-8601 by moving
+ * its fields: V8's date parser, which the general path runs, was a tenth of a PBX import's time in
+ * Node. Undefined for a value whose fields lie outside their ranges, or with another number of
+ * fraction digits, which V8 may move (a 30th of February) and the general path judges.
+ */
+function pbxUtc(raw: string): string | undefined {
+  const m = PBX_TIME_FIELDS.exec(raw);
+  if (!m || m[2]! < '01' || m[2]! > '12' || m[3]! < '01' || m[3]! > '28' || m[5]! > '23' || m[6]! > '59' || m[7]! > '59') return undefined;
+  return `${m[1]}T${m[4]}.${m[8] ?? '000'}Z`;
+}
+
 /** The ISO-8601 UTC text of a time written in one of time()'s forms, or null. */
 function parseTime(raw: string): string | null {
-  const canonical = canonicalUtc(raw);
+  const canonical = canonicalUtc(raw) ?? pbxUtc(raw);
   if (canonical !== undefined) return canonical;
   let date = rfc1123(raw) ?? undefined;
   if (date) return date.toISOString();
