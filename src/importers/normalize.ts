@@ -157,9 +157,43 @@ function parseTime(raw: string): string | null {
 }
 
 function epoch(milliseconds: number, field: string): string {
+  const fast = isoOfEpoch(milliseconds);
+  if (fast !== undefined) return fast;
   const date = new Date(milliseconds);
   if (!Number.isFinite(milliseconds) || Number.isNaN(date.getTime())) throw new RecordError(`${field} is not a time: ${milliseconds}`);
   return date.toISOString();
+}
+
+/** Milliseconds of 0000-01-01 and of 10000-01-01: the range whose years toISOString writes in four digits. */
+const YEAR_0_MS = -62_167_219_200_000;
+const YEAR_10000_MS = 253_402_300_800_000;
+
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * toISOString's text of a whole number of milliseconds in years 0-9999, by arithmetic on the
+ * day count (the proleptic Gregorian calendar in eras of 400 years): making a Date and formatting
+ * it was a tenth of a jambonz import's time in Node, whose times are epoch milliseconds.
+ * Undefined for anything else, which toISOString judges.
+ */
+function isoOfEpoch(ms: number): string | undefined {
+  if (!Number.isInteger(ms) || ms < YEAR_0_MS || ms >= YEAR_10000_MS) return undefined;
+  const days = Math.floor(ms / 86_400_000);
+  const inDay = ms - days * 86_400_000;
+  const shifted = days + 719_468; // days since 0000-03-01
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(inDay / 3_600_000);
+  const minutes = Math.floor((inDay % 3_600_000) / 60_000);
+  const seconds = Math.floor((inDay % 60_000) / 1000);
+  const millis = inDay % 1000;
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${String(millis).padStart(3, '0')}Z`;
 }
 
 export interface Party {
