@@ -6,13 +6,16 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
-  /** Everything the process wrote, stdout and stderr together. */
+  /** What the process wrote, stdout and stderr together: all of it until it was ready, then its last OUTPUT_TAIL_CHARS. */
   output(): string;
   stop(): Promise<void>;
 }
 
 /** A TypeScript entry point of the repository run by Node itself, so the pid is the server's own. */
 export const nodeEntry = (entry: string, ...args: string[]) => [process.execPath, '--import', 'tsx', entry, ...args];
+
+/** Characters of a started process's output kept once it is ready: enough for the error that stops it. */
+const OUTPUT_TAIL_CHARS = 64 * 1024;
 
 /** Starts a command in the repository and waits until `ready` matches what it prints. */
 export async function startProcess(
@@ -27,13 +30,23 @@ export async function startProcess(
   const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const entry = command.join(' ');
   let output = '';
+  let isReady = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    // The pipes are drained for the process's whole life (a full pipe would block its writes).
+    // Once it is ready only a tail is kept, and nothing is searched: a server under load writes
+    // a log line per request, and searching and keeping all of it made this process, which also
+    // runs the load generator, spend more CPU per request the longer the run went.
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      if (isReady) {
+        if (output.length > 2 * OUTPUT_TAIL_CHARS) output = output.slice(-OUTPUT_TAIL_CHARS);
+        return;
+      }
       const found = ready.exec(output);
       if (found) {
+        isReady = true;
         clearTimeout(timer);
         resolve(found);
       }
