@@ -70,10 +70,9 @@ const LANES = [0, 1];
 /**
  * Run before each import and before the floor: the rows a clean-up left dead would slow either.
  * The whole database, so that the tables triggers write (the rollups), when they are enabled,
- * start each measure as clean as the tables the import writes itself. Then a checkpoint: without
- * it, the pages the one side dirtied (a million rows and their indexes) were written out by the
- * checkpoints that fell in the other's run, and which side paid for them moved the ratio by a
- * third between runs of the same code.
+ * start each measure as clean as the tables the import writes itself. Then a checkpoint, so that
+ * the pages one side dirtied (a million rows and their indexes) are written out before the other
+ * side starts, not by checkpoints that fall in its run.
  */
 const SETTLE = ['VACUUM ANALYZE', 'CHECKPOINT'];
 

@@ -130,8 +130,8 @@ const PBX_TIME_FIELDS = /^(\d{4}-(\d{2})-(\d{2})) ((\d{2}):(\d{2}):(\d{2}))(?:\.
 
 /**
  * The PBX's UTC form (`2026-08-01 12:34:56`, milliseconds optional) written as ISO-8601 by moving
- * its fields: V8's date parser, which the general path runs, was a tenth of a PBX import's time in
- * Node. Undefined for a value whose fields lie outside their ranges, or with another number of
+ * its fields, without V8's date parser, which the general path runs for every value and which
+ * costs far more than the move. Undefined for a value whose fields lie outside their ranges, or with another number of
  * fraction digits, which V8 may move (a 30th of February) and the general path judges.
  */
 function pbxUtc(raw: string): string | undefined {
@@ -172,8 +172,8 @@ const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 /**
  * toISOString's text of a whole number of milliseconds in years 0-9999, by arithmetic on the
- * day count (the proleptic Gregorian calendar in eras of 400 years): making a Date and formatting
- * it was a tenth of a jambonz import's time in Node, whose times are epoch milliseconds.
+ * day count (the proleptic Gregorian calendar in eras of 400 years), without making a Date and
+ * formatting it for every time of every record (jambonz writes its times as epoch milliseconds).
  * Undefined for anything else, which toISOString judges.
  */
 function isoOfEpoch(ms: number): string | undefined {
