@@ -89,15 +89,16 @@ export class Emitter {
         return sql`(SELECT ${this.object(root.object, row, false)} FROM ${from} WHERE ${where} LIMIT 1)`;
       }
       case 'nodes': {
-        const types = root.ids.map((id) => id.typename);
-        const ids = root.ids.map((id) => id.id);
+        // The ids go as one JSON parameter: pg writes an array parameter element by element,
+        // escaping each in JavaScript, where JSON.stringify is one native call.
+        const ids = JSON.stringify(root.ids.map(({ typename, id }) => ({ typename, id })));
         const branches = [...root.objects].map(([typename, { table, alias, object }]) => {
           const row = new RowAlias(alias);
           const { from, where } = this.from(table, row.sql, [sql`${row.sql}.id = i.id`]);
           return sql`WHEN ${typename}::text THEN (SELECT ${this.object(object, row, true)} FROM ${from} WHERE ${where})`;
         });
         const element = branches.length ? sql`CASE i.typename ${join(branches, ' ')} END` : sql`NULL::json`;
-        const list = sql`(SELECT COALESCE(json_agg(${element} ORDER BY i.n), '[]'::json) FROM unnest(${types}::text[], ${ids}::bigint[]) WITH ORDINALITY AS i(typename, id, n))`;
+        const list = sql`(SELECT COALESCE(json_agg(${element} ORDER BY i.n), '[]'::json) FROM ROWS FROM (json_to_recordset(${ids}::json) AS (typename text, id bigint)) WITH ORDINALITY AS i(typename, id, n))`;
         return root.single ? sql`(${list}->0)` : list;
       }
     }
