@@ -20,25 +20,25 @@ type Walk = { visited: number };
 
 /**
  * Checks a variable's JSON value: no deeper than `maxDepth` objects and lists, no string
- * PostgreSQL could not store. Stops descending at the limit, so its recursion is bounded.
+ * PostgreSQL could not store. Stops descending at the limit, so its recursion is bounded. `path`
+ * is one stack, pushed and popped on the way down and copied only into a refusal: variables are
+ * checked on every request, and most of their values are list elements (a page of ids).
  */
 function checkJson(value: unknown, path: (string | number)[], depth: number, maxDepth: number, walk: Walk): Refusal | undefined {
   walk.visited += 1;
   if (typeof value === 'string') {
     const problem = textProblem(value);
-    return problem ? { message: problem, argumentPath: path } : undefined;
+    return problem ? { message: problem, argumentPath: [...path] } : undefined;
   }
   if (value === null || typeof value !== 'object') return undefined;
-  if (depth >= maxDepth) return { message: `nests objects and lists more than ${maxDepth} deep`, argumentPath: path, code: 'NESTING_TOO_DEEP' };
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const refusal = checkJson(value[i], [...path, i], depth + 1, maxDepth, walk);
-      if (refusal) return refusal;
-    }
-    return undefined;
-  }
-  for (const [key, inner] of Object.entries(value)) {
-    const refusal = checkJson(inner, [...path, key], depth + 1, maxDepth, walk);
+  if (depth >= maxDepth) return { message: `nests objects and lists more than ${maxDepth} deep`, argumentPath: [...path], code: 'NESTING_TOO_DEEP' };
+  const keys: readonly (string | number)[] = Array.isArray(value) ? [] : Object.keys(value);
+  const count = Array.isArray(value) ? value.length : keys.length;
+  for (let i = 0; i < count; i += 1) {
+    const key = Array.isArray(value) ? i : keys[i]!;
+    path.push(key);
+    const refusal = checkJson((value as Record<string | number, unknown>)[key], path, depth + 1, maxDepth, walk);
+    path.pop();
     if (refusal) return refusal;
   }
   return undefined;
