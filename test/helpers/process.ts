@@ -54,6 +54,8 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     const check = () => {
       const match = /GraphQL at (http:\/\/\S+)\/graphql/.exec(run.output());
       if (match) {
+        // Searched until it is found: a started server logs every request, and its output grows.
+        run.child.stderr!.off('data', check);
         clearTimeout(timer);
         resolve(match[1]!);
       }
