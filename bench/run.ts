@@ -276,7 +276,7 @@ const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
 const check = (ok: boolean) => (ok ? 'met' : '**not met**');
 const lines = [
-  `Run on ${new Date().toISOString().slice(0, 16)}Z, commit \`${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()}\`, account \`${values.account}\`, every workload warmed up on both servers first, then for each row ${warmup} s of warm-up on each server and ${duration} s measured per server, in ${SLICES} slices that alternate cdrql and floor (ABBA), W2's first and deep pages together.`,
+  `Run on ${new Date().toISOString().slice(0, 16)}Z, commit \`${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()}\`, account \`${values.account}\`, both servers on Node ${process.version}, every workload warmed up on both servers first, then for each row ${warmup} s of warm-up on each server and ${duration} s measured per server, in ${SLICES} slices that alternate cdrql and floor (ABBA), W2's first and deep pages together.`,
   '',
   '| workload | conns | cdrql req/s | floor req/s | ratio | cdrql p50 / p99 ms | floor p50 / p99 ms | p99 ratio | SQL per request (cdrql / floor) | server CPU ms per request (cdrql / floor) | PostgreSQL CPU ms per request (cdrql / floor) | errors | cdrql peak RSS MB | RSS last/first third |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
