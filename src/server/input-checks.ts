@@ -32,10 +32,10 @@ function checkJson(value: unknown, path: (string | number)[], depth: number, max
   }
   if (value === null || typeof value !== 'object') return undefined;
   if (depth >= maxDepth) return { message: `nests objects and lists more than ${maxDepth} deep`, argumentPath: [...path], code: 'NESTING_TOO_DEEP' };
-  const keys: readonly (string | number)[] = Array.isArray(value) ? [] : Object.keys(value);
-  const count = Array.isArray(value) ? value.length : keys.length;
+  const keys = Array.isArray(value) ? undefined : Object.keys(value);
+  const count = keys ? keys.length : (value as unknown[]).length;
   for (let i = 0; i < count; i += 1) {
-    const key = Array.isArray(value) ? i : keys[i]!;
+    const key = keys ? keys[i]! : i;
     path.push(key);
     const refusal = checkJson((value as Record<string | number, unknown>)[key], path, depth + 1, maxDepth, walk);
     path.pop();

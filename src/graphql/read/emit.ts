@@ -91,7 +91,7 @@ export class Emitter {
       case 'nodes': {
         // The ids go as one JSON parameter: pg writes an array parameter element by element,
         // escaping each in JavaScript, where JSON.stringify is one native call.
-        const ids = JSON.stringify(root.ids.map(({ typename, id }) => ({ typename, id })));
+        const ids = JSON.stringify(root.ids);
         const branches = [...root.objects].map(([typename, { table, alias, object }]) => {
           const row = new RowAlias(alias);
           const { from, where } = this.from(table, row.sql, [sql`${row.sql}.id = i.id`]);
