@@ -133,7 +133,7 @@ async function child(format: FormatName, path: string): Promise<void> {
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const floorSeconds = await databaseFloor(account, dirname(path));
   await db.sql.query('DELETE FROM accounts WHERE id = $1', [account]);
-  // The quarter-hours the floor and the clean-up noted, recomputed so the next run starts with none noted.
+  // The deltas the floor and the clean-up appended, folded so that the next run starts with none.
   await compactRollups(db.sql);
   await db.close();
   const records = summary.inserted + summary.updated + summary.unchanged + summary.stale + summary.rejected;

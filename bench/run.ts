@@ -59,8 +59,8 @@ interface Run {
 
 const bench = await benchApp(values.account!, 'bench');
 // Measured on a compacted and vacuumed database, as a running server and autovacuum keep one in
-// production. A migration may have noted every quarter-hour for the rollups to be recomputed
-// (reads of noted quarter-hours aggregate the calls); the seed's leg linking and the compaction
+// production. A migration may have left a rollup delta per call to be folded (reads add every
+// delta to the rollup rows); the seed's leg linking and the compaction
 // leave dead rows behind (on the 1,000,000-call seed, three times as many dead rollup rows as
 // live ones), and a server with autovacuum off (this machine's) keeps them: the rollups' reads
 // then visit every dead row, and no index-only scan skips the heap.

@@ -82,8 +82,8 @@ runCli(async () => {
       actor: 'cli',
       onProgress: progressBar(totalBytes, () => bytes),
     });
-    // The import's batches noted their quarter-hours; recomputed now so dashboards read the rollups
-    // rather than those quarter-hours' calls without waiting for a server's periodic compaction.
+    // The import's batches appended a delta per call; folded now so that dashboards sum the
+    // rollup rows rather than those deltas, without waiting for a server's periodic compaction.
     if (!values['dry-run']) await compactRollups(db.sql);
   } finally {
     if (process.stderr.isTTY) process.stderr.write('\n');

@@ -8,11 +8,11 @@ import { runCli } from './run.js';
 const USAGE = 'usage: npm run rollups:rebuild -- [--account ID | --compact]';
 
 /**
- * Refills the dashboard rollups from the calls (all accounts, or one): empties them and notes
- * every quarter-hour in one transaction, then recomputes them as the compaction does, in short
- * transactions; reads stay exact throughout. The triggers note every write, so this is for repair
- * (rows edited by hand with the triggers disabled). With --compact, only recomputes the
- * quarter-hours writes noted (as a server does periodically).
+ * Refills the dashboard rollups from the calls (all accounts, or one): empties them and appends a
+ * delta per call in one statement, then folds the deltas as the compaction does, in short
+ * transactions; reads stay exact throughout. The triggers keep the rollups on every write, so
+ * this is for repair (rows edited by hand with the triggers disabled). With --compact, only folds
+ * the deltas writes appended (as a server does periodically).
  */
 runCli(async () => {
   let values;
@@ -27,9 +27,9 @@ runCli(async () => {
     await migrate(db.sql);
     const started = performance.now();
     if (values.compact) {
-      if (values.account) throw new StartupError(`--compact recomputes every account's noted quarter-hours\n${USAGE}`);
+      if (values.account) throw new StartupError(`--compact folds every account's deltas\n${USAGE}`);
       const rounds = await compactRollups(db.sql);
-      process.stdout.write(`${db.description}: noted quarter-hours recomputed in ${rounds} transactions in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stdout.write(`${db.description}: rollup deltas folded in ${rounds} transactions in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       return;
     }
     await db.sql.transaction((tx) => tx.query('SELECT call_rollups_rebuild($1::text)', [values.account ?? null]));

@@ -28,7 +28,7 @@ runCli(async () => {
   // Only a developer's own machine may hand the demo key to whoever opens GraphiQL.
   const metrics = createMetrics(db);
   const app = createApp({ config, db, logger, graphiqlKey: config.development ? demoKeys[0]?.key : undefined, metrics });
-  // Writes note the quarter-hours they touch; this recomputes their rollups in the background (src/db/rollups.ts).
+  // Writes append their rollup deltas; this folds them into the rollup tables in the background (src/db/rollups.ts).
   const compaction = startRollupCompaction(db.sql, logger);
   const listening = await listen(app, config.server);
   const metricsListening = config.metrics.port === undefined ? undefined : await listen(metricsListener(metrics), { ...config.server, port: config.metrics.port });

@@ -6,14 +6,14 @@ import { HAS_RECORDING } from './calls.js';
  * Dashboard measures, computed by PostgreSQL in one statement per group of statistics that share a
  * filter: no call row leaves the database. A statement reads either the calls or the rollups kept
  * per account and UTC quarter-hour (prisma/migrations/20261202060000_call_rollups,
- * 20261202150000_call_rollups_invalidation: `call_quarter_totals` without dimensions,
+ * 20261203140000_call_rollup_deltas: `call_quarter_totals` without dimensions,
  * `call_quarter_rollups` with them, and `call_quarter_durations`, the conversation-time
  * histogram); both feed the same aggregation, so every measure has one definition whatever it is
  * read from. The per-call definitions are the SQL functions of the first migration
- * (call_attempted, call_answered …). The rollup rows of a quarter-hour a write has noted in
- * `call_rollup_invalidations` may be behind its calls until the compaction recomputes them
- * (src/db/rollups.ts): for those quarter-hours a statement reads call_quarter_groups, the grouping
- * of the calls the compaction writes, in the same snapshot, so a read is exact at every moment.
+ * (call_attempted, call_answered …). Every write appends its deltas to `call_rollup_deltas` in its
+ * own transaction (20261203140000_call_rollup_deltas) until the compaction folds them into the
+ * tables (src/db/rollups.ts): a statement reads a table's rows and the deltas in one snapshot, so
+ * a read is exact at every moment.
  */
 
 /** The rollup tables from the narrowest; each holds the columns of the ones before it. */
@@ -22,13 +22,6 @@ export const ROLLUP_SOURCES = [
   { source: 'dids', columns: ['did_number'] },
   { source: 'rollups', columns: ['source', 'status', 'direction', 'hangup_disposition', 'answered_by', 'currency', 'did_number'] },
 ] as const;
-
-/** call_quarter_groups' columns (alias `g`) in the rollup tables' types. */
-const LIVE_COLUMNS = [
-  'g.account_id, g.quarter::timestamptz(3) AS quarter, g.is_leg, g.source, g.status, g.direction, g.hangup_disposition, g.answered_by',
-  'g.currency::varchar(3) AS currency, g.did_number, g.edge, g.calls, g.attempted, g.answered, g.reached, g.conversation_calls',
-  'g.conversation_seconds::numeric(20, 3) AS conversation_seconds, g.billable_seconds, g.priced_calls, g.price::numeric(20, 6) AS price',
-].join(', ');
 
 /** Dimensions a breakdown or a split series can group by: the expression on alias `c`, and whether the rollups hold it. */
 export const DIMENSIONS = {
@@ -211,7 +204,6 @@ export function measuresQuery(request: Request): Prisma.Sql {
   const asked = (detail: Detail) => request.details.has(detail);
   const detailColumns = raw(DETAILS.map((detail) => (asked(detail) ? `c.${detail}::text AS ${detail}` : `NULL::text AS ${detail}`)).join(', '));
   let rows: Prisma.Sql;
-  let behind: Prisma.Sql = Prisma.empty;
   let histogram: Prisma.Sql = Prisma.sql`SELECT NULL::int AS bucket, NULL::text AS key, NULL::int AS edge, 0 AS calls WHERE false`;
   if (source === 'calls') {
     rows = Prisma.sql`
@@ -229,27 +221,10 @@ export function measuresQuery(request: Request): Prisma.Sql {
     if (request.percentiles) histogram = Prisma.sql`SELECT bucket, key, edge, calls FROM src WHERE edge IS NOT NULL`;
   } else {
     const rollups = source === 'rollups';
-    // The quarter-hours in range whose rollup rows may be behind, and their calls' groups; a
-    // table's rows of those quarter-hours are left out and the groups read instead. When nothing
-    // in range is noted (the common case) the first part reads the table with no per-row check,
-    // and the second part's one-time filter is false. Each part is projected by itself and the
-    // groups take the tables' types, typmods included, so that the union is a plain append.
-    behind = Prisma.sql`
-    behind AS MATERIALIZED (
-      SELECT DISTINCT i.quarter FROM call_rollup_invalidations i WHERE i.account_id = ${request.account}${inRange(raw('i.quarter'))}),
-    live AS MATERIALIZED (
-      SELECT ${raw(LIVE_COLUMNS)} FROM behind b CROSS JOIN LATERAL call_quarter_groups(${request.account}::text, b.quarter) g),`;
-    const current = (table: string, project: (from: Prisma.Sql) => Prisma.Sql, liveOnly: Prisma.Sql = Prisma.empty) =>
-      Prisma.join(
-        [
-          project(Prisma.sql`${raw(table)} c WHERE ${where} AND NOT EXISTS (SELECT 1 FROM behind)`),
-          project(Prisma.sql`${raw(table)} c WHERE ${where} AND EXISTS (SELECT 1 FROM behind)
-            AND NOT EXISTS (SELECT 1 FROM behind b WHERE b.quarter = c.quarter)
-            AND (c.quarter IS NOT NULL OR NOT EXISTS (SELECT 1 FROM behind b WHERE b.quarter IS NULL))`),
-          project(Prisma.sql`live c WHERE ${where}${liveOnly}`),
-        ],
-        ' UNION ALL ',
-      );
+    // A table's rows and the deltas not yet folded into it (a projection of the same columns at
+    // the finest grain), each projected by itself so that the union is a plain append.
+    const current = (table: string, project: (from: Prisma.Sql) => Prisma.Sql, deltasOnly: Prisma.Sql = Prisma.empty) =>
+      Prisma.join([project(Prisma.sql`${raw(table)} c WHERE ${where}`), project(Prisma.sql`call_rollup_deltas c WHERE ${where}${deltasOnly}`)], ' UNION ALL ');
     rows = current(
       `call_quarter_${source}`,
       (from) => Prisma.sql`
@@ -305,7 +280,7 @@ export function measuresQuery(request: Request): Prisma.Sql {
     : Prisma.sql`percentiles AS (SELECT NULL::int AS bucket WHERE false),`;
 
   return Prisma.sql`
-    WITH ${buckets ? Prisma.sql`${boundsSql(buckets)},` : Prisma.empty}${behind}
+    WITH ${buckets ? Prisma.sql`${boundsSql(buckets)},` : Prisma.empty}
     src AS MATERIALIZED (${rows}),
     histogram AS (${histogram}),
     top AS (${top}),

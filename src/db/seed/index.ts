@@ -89,7 +89,7 @@ export async function seedDatabase(sql: SqlDriver, options: SeedOptions = {}): P
   await Promise.all(inFlight);
   await linked;
   await statistics.settled();
-  // As after `npm run import`: the quarter-hours the batches noted recomputed into the rollups.
+  // As after `npm run import`: the deltas the batches appended folded into the rollups.
   await compactRollups(sql);
   await sql.exec('ANALYZE accounts, calls, call_records, recordings');
   const [totals] = await sql.query<{ calls: number; callRecords: number; recordings: number }>(
