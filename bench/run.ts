@@ -60,10 +60,9 @@ interface Run {
 const bench = await benchApp(values.account!, 'bench');
 // Measured on a compacted and vacuumed database, as a running server and autovacuum keep one in
 // production. A migration may have left a rollup delta per call to be folded (reads add every
-// delta to the rollup rows); the seed's leg linking and the compaction
-// leave dead rows behind (on the 1,000,000-call seed, three times as many dead rollup rows as
-// live ones), and a server with autovacuum off (this machine's) keeps them: the rollups' reads
-// then visit every dead row, and no index-only scan skips the heap.
+// delta to the rollup rows); the seed's leg linking and the compaction leave dead rows behind,
+// and a server with autovacuum off (this machine's) keeps them: the rollups' reads then visit
+// every dead row, and no index-only scan skips the heap.
 await compactRollups(bench.db.sql);
 await bench.db.sql.exec('VACUUM ANALYZE');
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${bench.key}` };
