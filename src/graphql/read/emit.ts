@@ -190,8 +190,19 @@ export class Emitter {
       withCursor = true;
       return sql`${a}._cursor`;
     };
-    let cursors: Sql | undefined;
-    const cursorList = () => (cursors ??= aggregate(() => sql`array_agg(${cursor()} ORDER BY ${listed})${shown()}`));
+    // startCursor and endCursor are written from the keys of the list's first and last row, taken
+    // as plain arrays: a cursor per row (to_char, base64) is written only when edges ask for it.
+    let keys: { values: Sql; ids: Sql } | undefined;
+    const keyLists = () =>
+      (keys ??= {
+        values: aggregate(() => sql`array_agg(${orderColumn} ORDER BY ${listed})${shown()}`),
+        ids: aggregate(() => sql`array_agg(${a}.id ORDER BY ${listed})${shown()}`),
+      });
+    const cursorAt = (end: 'first' | 'last') => {
+      const { values, ids } = keyLists();
+      const at = (list: Sql) => (end === 'first' ? sql`(${list}[1])` : sql`(${list}[cardinality(${list})])`);
+      return cursorSql(page.list, page.orderName, orderText(page.order, at(values)), at(ids));
+    };
     const more = () => {
       numbered = true;
       return sql`${p}.fetched > ${integer(page.size)}`;
@@ -205,7 +216,7 @@ export class Emitter {
       return sql`(SELECT count(*)::int FROM ${from} WHERE ${where})`;
     };
 
-    const entries = page.connection.map((field) => [field.key, this.connectionField(field, row, { list, cursor, more, behind, cursorList, total, backward: page.backward })] as const);
+    const entries = page.connection.map((field) => [field.key, this.connectionField(field, row, { list, cursor, more, behind, cursorAt, total, backward: page.backward })] as const);
     const value = jsonObject(entries);
 
     const columns = [sql`count(*) AS fetched`, ...aggregates.map((make, index) => sql`${make()} AS ${identifier(`a${index + 1}`)}`)];
@@ -229,7 +240,7 @@ export class Emitter {
       cursor: () => Sql;
       more: () => Sql;
       behind: () => Sql;
-      cursorList: () => Sql;
+      cursorAt: (end: 'first' | 'last') => Sql;
       total: () => Sql;
       backward: boolean;
     },
@@ -262,9 +273,9 @@ export class Emitter {
               case 'hasPreviousPage':
                 return [info.key, page.backward ? page.more() : sql`(${page.behind()})`] as const;
               case 'startCursor':
-                return [info.key, sql`${page.cursorList()}[1]`] as const;
+                return [info.key, page.cursorAt('first')] as const;
               case 'endCursor':
-                return [info.key, sql`${page.cursorList()}[cardinality(${page.cursorList()})]`] as const;
+                return [info.key, page.cursorAt('last')] as const;
             }
           }),
         );
