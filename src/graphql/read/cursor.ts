@@ -64,10 +64,11 @@ export function decodeCursor(argument: string, cursor: string, list: string, ord
 
 /**
  * The cursor of the row whose sort value is `valueText` (text or NULL) and whose id is `id`, in
- * SQL. translate() maps + and / to - and _ and drops the line breaks encode() puts every 76
- * characters; rtrim() drops the padding.
+ * SQL. The replace() calls drop the line breaks encode() puts every 76 characters and map + and /
+ * to - and _ (translate() does the same character by character, looking each one up, at a higher
+ * cost on a page of cursors); rtrim() drops the padding.
  */
 export function cursorSql(list: string, order: string, valueText: Sql, id: Sql): Sql {
   const json = sql`${`["${list}","${order}",`}::text || COALESCE(to_json(${valueText})::text, 'null') || ',' || to_json(${id}::text)::text || ']'`;
-  return sql`rtrim(translate(encode(convert_to(${json}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+  return sql`rtrim(replace(replace(replace(encode(convert_to(${json}, 'UTF8'), 'base64'), E'\\n', ''), '+', '-'), '/', '_'), '=')`;
 }

@@ -179,38 +179,36 @@ export class Emitter {
     const idCast = CASTS[page.table.idType];
     const valueCast = CASTS[page.order.type];
 
-    // Aggregates are written once the connection has said what it reads: numbering changes them.
-    let numbered = false;
-    let withCursor = false;
-    const aggregates: Array<() => Sql> = [];
-    const p = identifier(`${page.alias}p`);
-    const aggregate = (make: () => Sql) => sql`${p}.${identifier(`a${aggregates.push(make)}`)}`;
-    const shown = () => (numbered ? sql` FILTER (WHERE ${a}.n <= ${integer(page.size)})` : empty);
-    const cursor = () => {
-      withCursor = true;
-      return sql`${a}._cursor`;
+    // Whether more rows follow is known by reading one row more; the rows are then numbered, so
+    // that the extra row stays out of the lists.
+    const numbered = page.connection.some(
+      (field) => field.kind === 'pageInfo' && field.fields.some((info) => info.kind === (page.backward ? 'hasPreviousPage' : 'hasNextPage')),
+    );
+    const shown = numbered ? sql` FILTER (WHERE ${a}.n <= ${integer(page.size)})` : empty;
+    // The connection's aggregates are written inline in its JSON, in one aggregate over the rows:
+    // a subquery that named them would be one plan node more, run again for every parent row of a
+    // relation. PostgreSQL computes identical aggregates of one query once.
+    let aggregated = false;
+    const aggregate = (value: Sql) => {
+      aggregated = true;
+      return value;
     };
+    const list = (item: Sql) => sql`COALESCE(${aggregate(sql`json_agg(${item} ORDER BY ${listed})${shown}`)}, '[]'::json)`;
+    // An edge's cursor is written inside the list's aggregate, so only for the rows listed.
+    const cursor = () => cursorSql(page.list, page.orderName, orderText(page.order, orderColumn), sql`${a}.id`);
     // startCursor and endCursor are written from the keys of the list's first and last row, taken
     // as plain arrays: a cursor per row (to_char, base64) is written only when edges ask for it.
-    let keys: { values: Sql; ids: Sql } | undefined;
-    const keyLists = () =>
-      (keys ??= {
-        values: aggregate(() => sql`array_agg(${orderColumn} ORDER BY ${listed})${shown()}`),
-        ids: aggregate(() => sql`array_agg(${a}.id ORDER BY ${listed})${shown()}`),
-      });
     const cursorAt = (end: 'first' | 'last') => {
-      const { values, ids } = keyLists();
-      const at = (list: Sql) => (end === 'first' ? sql`(${list}[1])` : sql`(${list}[cardinality(${list})])`);
-      return cursorSql(page.list, page.orderName, orderText(page.order, at(values)), at(ids));
+      const at = (keys: Sql) => {
+        const list = aggregate(sql`(array_agg(${keys} ORDER BY ${listed})${shown})`);
+        return end === 'first' ? sql`(${list}[1])` : sql`(${list}[cardinality(${list})])`;
+      };
+      return cursorSql(page.list, page.orderName, orderText(page.order, at(orderColumn)), at(sql`${a}.id`));
     };
-    const more = () => {
-      numbered = true;
-      return sql`${p}.fetched > ${integer(page.size)}`;
-    };
+    const more = () => sql`${aggregate(sql`count(*)`)} > ${integer(page.size)}`;
     // The count and the look behind the cursor read the table again under the page's alias, which
     // shadows the page's rows there, so the filter written on that alias holds in them too.
     const behind = () => (page.cursor ? this.behind(page.table, a, orderColumn, descending, page.cursor, base, idCast, valueCast) : sql`FALSE`);
-    const list = (item: Sql) => sql`COALESCE(${aggregate(() => sql`json_agg(${item} ORDER BY ${listed})${shown()}`)}, '[]'::json)`;
     const total = () => {
       const { from, where } = this.from(page.table, a, base);
       return sql`(SELECT count(*)::int FROM ${from} WHERE ${where})`;
@@ -218,18 +216,14 @@ export class Emitter {
 
     const entries = page.connection.map((field) => [field.key, this.connectionField(field, row, { list, cursor, more, behind, cursorAt, total, backward: page.backward })] as const);
     const value = jsonObject(entries);
+    // A connection that lists nothing (totalCount, hasPreviousPage, __typename) reads no rows.
+    if (!aggregated) return value;
 
-    const columns = [sql`count(*) AS fetched`, ...aggregates.map((make, index) => sql`${make()} AS ${identifier(`a${index + 1}`)}`)];
     const cursorCondition = page.cursor ? this.beyond(orderColumn, a, page.cursor, descending, idCast, valueCast) : undefined;
     const { from, where } = this.from(page.table, a, [...base, cursorCondition]);
-    const select = [
-      ...[...row.columns].map((column) => sql`${a}.${identifier(column)}`),
-      ...(numbered ? [sql`row_number() OVER (ORDER BY ${travel}) AS n`] : []),
-      ...(withCursor ? [sql`${cursorSql(page.list, page.orderName, orderText(page.order, orderColumn), sql`${a}.id`)} AS _cursor`] : []),
-    ];
+    const select = [...[...row.columns].map((column) => sql`${a}.${identifier(column)}`), ...(numbered ? [sql`row_number() OVER (ORDER BY ${travel}) AS n`] : [])];
     const limit = integer(numbered ? page.size + 1 : page.size);
-    const rows = sql`(SELECT ${join(select, ', ')} FROM ${from} WHERE ${where} ORDER BY ${travel} LIMIT ${limit}) ${a}`;
-    return sql`(SELECT ${value} FROM (SELECT ${join(columns, ', ')} FROM ${rows}) ${p})`;
+    return sql`(SELECT ${value} FROM (SELECT ${join(select, ', ')} FROM ${from} WHERE ${where} ORDER BY ${travel} LIMIT ${limit}) ${a})`;
   }
 
   private connectionField(
