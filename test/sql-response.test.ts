@@ -181,6 +181,20 @@ describe('responses written in SQL', () => {
     await expectWritten(query, { cursor: first.calls.pageInfo.endCursor });
   });
 
+  it('writes the schema’s names into the statement and binds every alias a client chose', async () => {
+    const query = `{ calls(first: 2) { aliasChosen: nodes { id __typename callerName: externalId } } }`;
+    const { statements } = await rendered.recordQueries(() => rendered.gql(query));
+    const [statement] = statements;
+    expect(statement!.query).toContain(`'calls'::text`);
+    expect(statement!.query).toContain(`'__typename'::text, 'Call'::text`);
+    // Only the schema's own names are written in, whatever they key (an alias may be one of them):
+    // any other text a client chose is bound.
+    expect(statement!.query).toContain(`'callerName'::text, t`);
+    expect(statement!.query).not.toContain('aliasChosen');
+    expect(statement!.params).toContain('aliasChosen');
+    await expectWritten(query);
+  });
+
   it('escapes text as JSON.stringify does', async () => {
     const data = await expectWritten(`{ calls(first: 1, filter: { externalId: { eq: "esc-1" } }) { nodes { externalId callerName } } }`);
     expect(data.calls.nodes[0].callerName).toContain('😀');

@@ -3,8 +3,8 @@ import { Prisma } from './generated/client.js';
 /*
  * Typed SQL for the read path: every statement is a tree of Prisma's `Sql` values, whose values are
  * always bound parameters. Text enters a statement only through `identifier` (names of our own
- * model, checked against the declarations' test), `integer` (a validated count) and the keywords
- * written in this package's source.
+ * model, checked against the declarations' test), `integer` (a validated count), `schemaText`
+ * (names of the GraphQL schema) and the keywords written in this package's source.
  */
 
 export type Sql = Prisma.Sql;
@@ -43,15 +43,15 @@ export const isoTime = (value: Sql): Sql => sql`to_char(${value} AT TIME ZONE 'U
 const KEYS_PER_CALL = 50;
 
 /**
- * A JSON object with these keys in this order. Keys are bound values. Objects of more than 50 keys
- * join the texts of their parts (`{"a" : 1}` and `{"b" : 2}` give `{"a" : 1, "b" : 2}`), as jsonb
- * would reorder the keys.
+ * A JSON object with these keys (text values: literals or bound) in this order. Objects of more
+ * than 50 keys join the texts of their parts (`{"a" : 1}` and `{"b" : 2}` give
+ * `{"a" : 1, "b" : 2}`), as jsonb would reorder the keys.
  */
-export function jsonObject(entries: ReadonlyArray<readonly [key: string, value: Sql]>): Sql {
+export function jsonObject(entries: ReadonlyArray<readonly [key: Sql, value: Sql]>): Sql {
   const parts: Sql[] = [];
   for (let start = 0; start < entries.length; start += KEYS_PER_CALL) {
     const chunk = entries.slice(start, start + KEYS_PER_CALL);
-    parts.push(sql`json_build_object(${join(chunk.map(([key, value]) => sql`${key}::text, ${value}`), ', ')})`);
+    parts.push(sql`json_build_object(${join(chunk.map(([key, value]) => sql`${key}, ${value}`), ', ')})`);
   }
   if (parts.length === 0) return sql`'{}'::json`;
   if (parts.length === 1) return parts[0]!;
@@ -62,6 +62,20 @@ export function jsonObject(entries: ReadonlyArray<readonly [key: string, value: 
     return sql`substr(${text}, 2, length(${text}) - 2)`;
   });
   return sql`(${join(texts, " || ', ' || ")})::json`;
+}
+
+/** The characters of `schemaText`: those of GraphQL names and the punctuation of the API's own formats, never a quote or backslash. */
+const SCHEMA_TEXT = /^[A-Za-z0-9_$:,"[\]-]*$/;
+
+/**
+ * A text of the API's own making written into the statement as a literal: a name the GraphQL
+ * schema defines, a type's global-id prefix, a cursor's head. These are few and fixed, so they
+ * add no statement texts, and PostgreSQL reads no parameter for them at every execution. Text a
+ * client sent (an alias) is never one: it is bound.
+ */
+export function schemaText(text: string): Sql {
+  if (!SCHEMA_TEXT.test(text)) throw new Error(`"${text}" is not a text of the schema`);
+  return Prisma.raw(`'${text}'::text`);
 }
 
 /** A type of the data model with a capitalised name (the enums Prisma creates), quoted. */

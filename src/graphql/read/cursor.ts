@@ -1,6 +1,6 @@
 import { UserInputError } from '../../errors.js';
 import type { OrderColumn } from './declarations.js';
-import { sql, type Sql } from '../../db/sql.js';
+import { schemaText, sql, type Sql } from '../../db/sql.js';
 
 /*
  * A cursor is base64url (no padding) of the JSON `[list, order, value, id]`: the list and ordering
@@ -69,6 +69,6 @@ export function decodeCursor(argument: string, cursor: string, list: string, ord
  * cost on a page of cursors); rtrim() drops the padding.
  */
 export function cursorSql(list: string, order: string, valueText: Sql, id: Sql): Sql {
-  const json = sql`${`["${list}","${order}",`}::text || COALESCE(to_json(${valueText})::text, 'null') || ',' || to_json(${id}::text)::text || ']'`;
+  const json = sql`${schemaText(`["${list}","${order}",`)} || COALESCE(to_json(${valueText})::text, 'null') || ',' || to_json(${id}::text)::text || ']'`;
   return sql`rtrim(replace(replace(replace(encode(convert_to(${json}, 'UTF8'), 'base64'), E'\\n', ''), '+', '-'), '/', '_'), '=')`;
 }

@@ -1,9 +1,10 @@
+import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { accountScope } from '../../db/read/scope.js';
 import { cursorSql, type Keyset } from './cursor.js';
 import type { ColumnType, OrderColumn, TableRead } from './declarations.js';
 import { globalIdSql } from './global-id.js';
 import type { PlannedConnectionField, PlannedField, PlannedObject, PlannedPage, PlannedRoot } from './plan.js';
-import { and, empty, identifier, integer, isoTime, join, jsonObject, sql, type Sql } from '../../db/sql.js';
+import { and, empty, identifier, integer, isoTime, join, jsonObject, schemaText, sql, type Sql } from '../../db/sql.js';
 
 /*
  * The emitter: a plan becomes one SQL value that is the JSON of its response, keyed by response
@@ -51,7 +52,27 @@ const CASTS: Record<OrderColumn['type'] | TableRead['idType'], Sql> = {
 /** The sort value of a row as a cursor carries it: text that casts back to the column's type exactly. */
 const orderText = (order: OrderColumn, column: Sql): Sql => (order.type === 'timestamptz' ? isoTime(column) : sql`${column}::text`);
 
+/** Where an object's type is written for execution: no GraphQL name can be this key. */
+const TYPE_KEY = '$type';
+
+const fieldNamesBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+
+/** The names of every field of the schema's object and interface types, `__typename` included. */
+function fieldNamesOf(schema: GraphQLSchema): ReadonlySet<string> {
+  let names = fieldNamesBySchema.get(schema);
+  if (!names) {
+    const all = new Set<string>(['__typename']);
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (isObjectType(type) || isInterfaceType(type)) for (const name of Object.keys(type.getFields())) all.add(name);
+    }
+    fieldNamesBySchema.set(schema, (names = all));
+  }
+  return names;
+}
+
 export class Emitter {
+  private readonly fieldNames: ReadonlySet<string>;
+
   constructor(
     private readonly accountId: string,
     /**
@@ -60,7 +81,23 @@ export class Emitter {
      * GraphQL name can be.
      */
     private readonly forExecution: boolean,
-  ) {}
+    schema: GraphQLSchema,
+  ) {
+    this.fieldNames = fieldNamesOf(schema);
+  }
+
+  /**
+   * A response key: a field name of the schema is written into the statement, and any other key
+   * (a client's alias) is bound, so no text a client chose enters a statement.
+   */
+  private key(key: string): Sql {
+    return this.fieldNames.has(key) || key === TYPE_KEY ? schemaText(key) : sql`${key}::text`;
+  }
+
+  /** The JSON object of these entries, under their response keys. */
+  private entriesObject(entries: ReadonlyArray<readonly [key: string, value: Sql]>): Sql {
+    return jsonObject(entries.map(([key, value]) => [this.key(key), value] as const));
+  }
 
   /**
    * The rows of `table` a statement may read: the account scope is added here, and every table the
@@ -73,7 +110,7 @@ export class Emitter {
 
   /** The JSON object of `data`: each root field's value under its response key. */
   data(roots: ReadonlyArray<PlannedRoot | { key: string; kind: 'typename'; typename: string }>): Sql {
-    return jsonObject(roots.map((root) => [root.key, root.kind === 'typename' ? sql`${root.typename}::text` : this.root(root)]));
+    return this.entriesObject(roots.map((root) => [root.key, root.kind === 'typename' ? schemaText(root.typename) : this.root(root)]));
   }
 
   /** The JSON value of one root field. */
@@ -95,7 +132,7 @@ export class Emitter {
         const branches = [...root.objects].map(([typename, { table, alias, object }]) => {
           const row = new RowAlias(alias);
           const { from, where } = this.from(table, row.sql, [sql`${row.sql}.id = i.id`]);
-          return sql`WHEN ${typename}::text THEN (SELECT ${this.object(object, row, true)} FROM ${from} WHERE ${where})`;
+          return sql`WHEN ${schemaText(typename)} THEN (SELECT ${this.object(object, row, true)} FROM ${from} WHERE ${where})`;
         });
         const element = branches.length ? sql`CASE i.typename ${join(branches, ' ')} END` : sql`NULL::json`;
         const list = sql`(SELECT COALESCE(json_agg(${element} ORDER BY i.n), '[]'::json) FROM ROWS FROM (json_to_recordset(${ids}::json) AS (typename text, id bigint)) WITH ORDINALITY AS i(typename, id, n))`;
@@ -117,21 +154,21 @@ export class Emitter {
     for (const field of plan.fields) {
       if (field.kind !== 'refused') entries.push([field.key, this.field(field, row)]);
     }
-    if (abstract && this.forExecution) entries.push(['$type', sql`${plan.type.name}::text`]);
-    return jsonObject(entries);
+    if (abstract && this.forExecution) entries.push([TYPE_KEY, schemaText(plan.type.name)]);
+    return this.entriesObject(entries);
   }
 
   private field(field: Exclude<PlannedField, { kind: 'refused' }>, row: RowAlias): Sql {
     switch (field.kind) {
       case 'typename':
-        return sql`${field.typename}::text`;
+        return schemaText(field.typename);
       case 'globalId':
         return globalIdSql(field.typename, row.column('id'));
       case 'value': {
         const read = field.read;
         if (read.kind === 'column') return columnValue(row.column(read.column), read.type);
         if (read.kind === 'expression') return read.value(row.column);
-        return sql`(${row.sql}.value -> ${read.key}::text)`;
+        return sql`(${row.sql}.value -> ${schemaText(read.key)})`;
       }
       case 'exists': {
         const related = identifier(field.alias);
@@ -215,7 +252,7 @@ export class Emitter {
     };
 
     const entries = page.connection.map((field) => [field.key, this.connectionField(field, row, { list, cursor, more, behind, cursorAt, total, backward: page.backward })] as const);
-    const value = jsonObject(entries);
+    const value = this.entriesObject(entries);
     // A connection that lists nothing (totalCount, hasPreviousPage, __typename) reads no rows.
     if (!aggregated) return value;
 
@@ -241,27 +278,27 @@ export class Emitter {
   ): Sql {
     switch (field.kind) {
       case 'typename':
-        return sql`${field.typename}::text`;
+        return schemaText(field.typename);
       case 'totalCount':
         return page.total();
       case 'nodes':
         return page.list(this.object(field.object, row, false));
       case 'edges':
         return page.list(
-          jsonObject(
+          this.entriesObject(
             field.fields.map((edge) => {
-              if (edge.kind === 'typename') return [edge.key, sql`${edge.typename}::text`] as const;
+              if (edge.kind === 'typename') return [edge.key, schemaText(edge.typename)] as const;
               if (edge.kind === 'cursor') return [edge.key, page.cursor()] as const;
               return [edge.key, this.object(edge.object, row, false)] as const;
             }),
           ),
         );
       case 'pageInfo':
-        return jsonObject(
+        return this.entriesObject(
           field.fields.map((info) => {
             switch (info.kind) {
               case 'typename':
-                return [info.key, sql`${info.typename}::text`] as const;
+                return [info.key, schemaText(info.typename)] as const;
               case 'hasNextPage':
                 return [info.key, page.backward ? sql`(${page.behind()})` : page.more()] as const;
               case 'hasPreviousPage':

@@ -59,7 +59,7 @@ const infoScope = (ctx: Context, info: GraphQLResolveInfo) => scopeOf(ctx, info.
 /** The resolver of a root field of the call graph: its planned statement's value. */
 export async function resolvePlanned(ctx: Context, info: GraphQLResolveInfo): Promise<unknown> {
   const root = new Planner(infoScope(ctx, info), false).root(info.parentType, info.fieldNodes);
-  return queryValue(ctx, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true).root(root)} AS value`));
+  return queryValue(ctx, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true, info.schema).root(root)} AS value`));
 }
 
 /**
@@ -99,7 +99,7 @@ function plannedLoader(ctx: Context, info: GraphQLResolveInfo, typename: string)
   if (!(type instanceof GraphQLObjectType)) throw new Error(`${typename} is not an object type`);
   const rows = new Planner(infoScope(ctx, info), false).rows(type, info.fieldNodes);
   const loader = new DataLoader<string, PlannedRow | null>(async (ids) => {
-    const byId = await queryValue<Record<string, PlannedRow>>(ctx, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true).byIds(rows, ids)} AS value`));
+    const byId = await queryValue<Record<string, PlannedRow>>(ctx, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true, info.schema).byIds(rows, ids)} AS value`));
     return ids.map((one) => byId[one] ?? null);
   });
   loaders.push({ parentType: info.parentType, fieldNodes: info.fieldNodes, loader });
@@ -135,7 +135,7 @@ function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNo
     );
     // The whole response text, written by PostgreSQL: handed on as one flat string, with nothing
     // concatenated to it in Node.
-    return statementOf(sql`SELECT '{"data":' || ${new Emitter(ctx.accountId, false).data(roots)}::text || '}' AS value`);
+    return statementOf(sql`SELECT '{"data":' || ${new Emitter(ctx.accountId, false, schema).data(roots)}::text || '}' AS value`);
   } catch (error) {
     // A field only execution answers, or an argument its resolver reports as an error.
     if (error instanceof NotPlanned || error instanceof GraphQLError) return undefined;

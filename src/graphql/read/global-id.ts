@@ -1,5 +1,5 @@
 import { UserInputError } from '../../errors.js';
-import { sql, type Sql } from '../../db/sql.js';
+import { schemaText, sql, type Sql } from '../../db/sql.js';
 
 /*
  * A global id is base64 of `Type:id`. PostgreSQL writes them (`globalIdSql`); the API reads them
@@ -34,4 +34,4 @@ export function idOfType(globalId: string, typename: string, argument: string): 
 }
 
 /** The global id of the row of `typename` whose id is `id`, in SQL. */
-export const globalIdSql = (typename: string, id: Sql): Sql => sql`encode(convert_to(${`${typename}:`}::text || ${id}::text, 'UTF8'), 'base64')`;
+export const globalIdSql = (typename: string, id: Sql): Sql => sql`encode(convert_to(${schemaText(`${typename}:`)} || ${id}::text, 'UTF8'), 'base64')`;
