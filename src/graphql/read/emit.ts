@@ -17,8 +17,14 @@ import { and, empty, identifier, integer, isoTime, join, jsonObject, schemaText,
 class RowAlias {
   readonly sql: Sql;
   readonly columns = new Set<string>(['id']);
+  /** Columns whose ISO text a page's scan writes once per row (see `instant`). */
+  readonly instants = new Set<string>();
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    /** Whether the alias names a page's scan, which can carry values computed from its columns. */
+    private readonly scanned = false,
+  ) {
     this.sql = identifier(name);
   }
 
@@ -26,18 +32,31 @@ class RowAlias {
     this.columns.add(column);
     return sql`${this.sql}.${identifier(column)}`;
   };
+
+  /**
+   * An instant column as ISO text. Over a page's scan the text is computed there, once per row,
+   * as a node's field and its edge's cursor both write it (to_char is the costliest part of both).
+   */
+  readonly instant = (column: string): Sql => {
+    if (!this.scanned) return isoTime(this.column(column));
+    this.instants.add(column);
+    return sql`${this.sql}.${instantColumn(column)}`;
+  };
 }
 
+/** The name under which a page's scan carries a column's ISO text: no column of the model starts with `_`. */
+const instantColumn = (column: string): Sql => identifier(`_iso_${column}`);
+
 /** A value of a column as the API writes it: instants as ISO text, 64-bit and exact numbers as strings. */
-function columnValue(column: Sql, type: ColumnType): Sql {
+function columnValue(row: RowAlias, column: string, type: ColumnType): Sql {
   switch (type) {
     case 'DateTime':
-      return isoTime(column);
+      return row.instant(column);
     case 'BigInt':
     case 'Decimal':
-      return sql`${column}::text`;
+      return sql`${row.column(column)}::text`;
     default:
-      return column;
+      return row.column(column);
   }
 }
 
@@ -49,8 +68,12 @@ const CASTS: Record<OrderColumn['type'] | TableRead['idType'], Sql> = {
   text: sql`text`,
 };
 
-/** The sort value of a row as a cursor carries it: text that casts back to the column's type exactly. */
-const orderText = (order: OrderColumn, column: Sql): Sql => (order.type === 'timestamptz' ? isoTime(column) : sql`${column}::text`);
+/**
+ * The sort value of a row as a cursor carries it: text that casts back to the column's type
+ * exactly. `instant` writes an instant's ISO text (a page's scan may carry it already).
+ */
+const orderText = (order: OrderColumn, column: Sql, instant: (column: Sql) => Sql = isoTime): Sql =>
+  order.type === 'timestamptz' ? instant(column) : sql`${column}::text`;
 
 /** Where an object's type is written for execution: no GraphQL name can be this key. */
 const TYPE_KEY = '$type';
@@ -166,7 +189,7 @@ export class Emitter {
         return globalIdSql(field.typename, row.column('id'));
       case 'value': {
         const read = field.read;
-        if (read.kind === 'column') return columnValue(row.column(read.column), read.type);
+        if (read.kind === 'column') return columnValue(row, read.column, read.type);
         if (read.kind === 'expression') return read.value(row.column);
         return sql`(${row.sql}.value -> ${schemaText(read.key)})`;
       }
@@ -203,7 +226,7 @@ export class Emitter {
    * listed in reverse, so its lists keep the list's order.
    */
   private page(page: PlannedPage, parent: { targetColumn: string; value: Sql } | undefined): Sql {
-    const row = new RowAlias(page.alias);
+    const row = new RowAlias(page.alias, true);
     const a = row.sql;
     // The lists are aggregated in the list's order, outside the scan: the order column is read there too.
     const orderColumn = row.column(page.order.column);
@@ -232,7 +255,7 @@ export class Emitter {
     };
     const list = (item: Sql) => sql`COALESCE(${aggregate(sql`json_agg(${item} ORDER BY ${listed})${shown}`)}, '[]'::json)`;
     // An edge's cursor is written inside the list's aggregate, so only for the rows listed.
-    const cursor = () => cursorSql(page.list, page.orderName, orderText(page.order, orderColumn), sql`${a}.id`);
+    const cursor = () => cursorSql(page.list, page.orderName, orderText(page.order, orderColumn, () => row.instant(page.order.column)), sql`${a}.id`);
     // startCursor and endCursor are written from the keys of the list's first and last row, taken
     // as plain arrays: a cursor per row (to_char, base64) is written only when edges ask for it.
     const cursorAt = (end: 'first' | 'last') => {
@@ -258,7 +281,11 @@ export class Emitter {
 
     const cursorCondition = page.cursor ? this.beyond(orderColumn, a, page.cursor, descending, idCast, valueCast) : undefined;
     const { from, where } = this.from(page.table, a, [...base, cursorCondition]);
-    const select = [...[...row.columns].map((column) => sql`${a}.${identifier(column)}`), ...(numbered ? [sql`row_number() OVER (ORDER BY ${travel}) AS n`] : [])];
+    const select = [
+      ...[...row.columns].map((column) => sql`${a}.${identifier(column)}`),
+      ...[...row.instants].map((column) => sql`${isoTime(sql`${a}.${identifier(column)}`)} AS ${instantColumn(column)}`),
+      ...(numbered ? [sql`row_number() OVER (ORDER BY ${travel}) AS n`] : []),
+    ];
     const limit = integer(numbered ? page.size + 1 : page.size);
     return sql`(SELECT ${value} FROM (SELECT ${join(select, ', ')} FROM ${from} WHERE ${where} ORDER BY ${travel} LIMIT ${limit}) ${a})`;
   }
