@@ -111,7 +111,7 @@ export class Emitter {
 
   /**
    * A response key: a field name of the schema is written into the statement, and any other key
-   * (a client's alias) is bound, so no text a client chose enters a statement.
+   * (a client's alias) is bound, so the only texts a statement holds are the schema's own.
    */
   private key(key: string): Sql {
     return this.fieldNames.has(key) || key === TYPE_KEY ? schemaText(key) : sql`${key}::text`;
