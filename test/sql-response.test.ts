@@ -181,7 +181,7 @@ describe('responses written in SQL', () => {
     await expectWritten(query, { cursor: first.calls.pageInfo.endCursor });
   });
 
-  it('writes the schema’s names into the statement and binds every alias a client chose', async () => {
+  it('writes the schema’s names into the statement and binds any other text a client chose', async () => {
     const query = `{ calls(first: 2) { aliasChosen: nodes { id __typename callerName: externalId } } }`;
     const { statements } = await rendered.recordQueries(() => rendered.gql(query));
     const [statement] = statements;
