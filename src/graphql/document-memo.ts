@@ -1,6 +1,13 @@
 import type { DocumentNode } from 'graphql';
 
 /**
+ * A key longer than this is worked out on every use and never kept. Keys hold a client's
+ * variables, and a body may be a megabyte: 256 documents of 16 such keys would hold gigabytes.
+ * A dashboard's variables (page sizes, a time range, 100 node ids) are well under it.
+ */
+export const MAX_KEPT_KEY_CHARS = 8192;
+
+/**
  * What is worked out from a parsed document and a key (its operation name and variables, say),
  * kept for the documents used last. Yoga parses a text once and hands out the same document
  * object for it, so a repeated request costs a key and a lookup instead of a walk over its
@@ -16,6 +23,7 @@ export class DocumentMemo<T> {
   ) {}
 
   get(document: DocumentNode, key: string, compute: () => T): T {
+    if (key.length > MAX_KEPT_KEY_CHARS) return compute();
     let values = this.kept.get(document);
     if (values) this.kept.delete(document);
     else values = new Map<string, T>();
