@@ -19,5 +19,7 @@ export interface RequestRecord {
   operationName: string | undefined;
   accountId: string | undefined;
   statements: number;
+  /** Answered by a statement kept from an earlier request of the same text, variables and reader (graphql/read/execute.ts). */
+  reused: boolean;
   imports: ImportCounts[];
 }

@@ -78,6 +78,9 @@ describe('GET /metrics and the request log', () => {
     expect(requests[1]).toMatchObject({ outcome: 'GRAPHQL_VALIDATION_FAILED', statements: 0 });
     expect(requests[1]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(requests[2]).toMatchObject({ operation: 'Upsert', outcome: 'ok' });
+    // Sent again, RecentCalls is answered by the statement kept for it, and counts against the
+    // limit like any other request.
+    expect(requests.slice(3, 6).map((line) => line.reused ?? false)).toEqual([false, true, true]);
     expect(requests[6]).toMatchObject({ outcome: 'RATE_LIMITED', status: 429 });
   });
 

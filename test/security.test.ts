@@ -287,6 +287,9 @@ describe('production settings', () => {
       expect(arbitrary.errors[0].message).toBe('PersistedQueryOnly');
       const byHash = await (await test.post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).json();
       expect(byHash.data.calls.totalCount).toBeGreaterThan(0);
+      // Its text, sent as a query, is refused though a statement is kept for that text.
+      expect(await (await test.post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).json()).toEqual(byHash);
+      expect((await (await test.post({ query: persisted })).json()).errors[0].message).toBe('PersistedQueryOnly');
     } finally {
       await test.drop();
     }

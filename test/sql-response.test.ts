@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, revokeApiKey } from '../src/auth/api-keys.js';
+import type { ApiKeyScope } from '../src/db/generated/enums.js';
+import { createLogger } from '../src/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
 const workload = (file: string) => readFileSync(new URL(`../bench/workloads/${file}`, import.meta.url), 'utf8');
@@ -248,5 +252,123 @@ describe('responses written in SQL', () => {
       const { written } = await compare(query, variables);
       expect(written).toBe(false);
     }
+  });
+});
+
+/*
+ * A request sent again, by a key of the same account and scopes, with the same text, operation
+ * name and variables, is answered by the statement kept for it before it is parsed
+ * (src/graphql/read/execute.ts). Everything the statement depends on is in what it is kept under;
+ * what depends on the request itself (the key, its rate limit, persisted operations) still runs.
+ */
+describe('a request sent again', () => {
+  let app: TestApp;
+  let executed: TestApp;
+  const lines: Array<Record<string, any>> = [];
+  const QUERY = '{ calls(first: 3) { nodes { id externalId fromNumber } } }';
+
+  beforeAll(async () => {
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    // Keys are looked up on every request, so that a revoked one is refused at once.
+    app = await createTestApp({ env: { API_KEY_CACHE_SECONDS: '0' }, logger: createLogger('info', { json: true, destination }) });
+    executed = await createTestApp({ database: app, env: { SQL_RESPONSES: 'false' } });
+  });
+  afterAll(async () => {
+    await executed?.drop();
+    await app?.drop();
+  });
+
+  /** Posts as `key`; the answer's text, its log line and the statements it ran but the key's lookup. */
+  async function send(body: Record<string, unknown>, key = app.key) {
+    const run = await app.recordQueries(async () => (await app.post(body, { authorization: `Bearer ${key}` })).text());
+    return { text: run.result, log: lines.at(-1)!, queries: run.queries.filter((text) => !/\bapi_keys\b/.test(text)) };
+  }
+  const keyOf = async (accountId: string, scopes: ApiKeyScope[]) => (await createApiKey(app.db.prisma, { accountId, name: 'again', scopes }, 'cli')).key;
+
+  it('is answered by the statement kept for it, as the first time, named in the log as validation names it', async () => {
+    const query = 'query Recent($first: Int!) { calls(first: $first) { totalCount nodes { id startTime legs(first: 1) { nodes { id } } } } }';
+    const first = await send({ query, variables: { first: 4 } });
+    const again = await send({ query, variables: { first: 4 } });
+    expect(first.log).toMatchObject({ operation: 'Recent', account: 'acme', statements: 1, outcome: 'ok' });
+    expect(first.log.reused).toBeUndefined();
+    expect(again.log).toMatchObject({ operation: 'Recent', account: 'acme', statements: 1, outcome: 'ok', reused: true });
+    expect(again.text).toBe(first.text);
+    expect(again.queries).toEqual(first.queries);
+    expect(again.queries[0]).toMatch(RENDERED);
+    expect(JSON.stringify(JSON.parse(again.text))).toBe(await (await executed.post({ query, variables: { first: 4 } })).text());
+
+    // Other variables, or another operation of the same text, are planned anew.
+    const other = await send({ query, variables: { first: 2 } });
+    expect(other.log.reused).toBeUndefined();
+    expect(JSON.parse(other.text).data.calls.nodes).toHaveLength(2);
+    const named = 'query A { calls(first: 1) { nodes { id } } } query B { calls(first: 2) { nodes { id } } }';
+    await send({ query: named, operationName: 'A' });
+    const b = await send({ query: named, operationName: 'B' });
+    expect(b.log.reused).toBeUndefined();
+    expect(JSON.parse(b.text).data.calls.nodes).toHaveLength(2);
+  });
+
+  it('is kept apart per account and per key scopes', async () => {
+    await send({ query: QUERY });
+    const other = await send({ query: QUERY }, await keyOf('globex', ['READ']));
+    expect(other.log).toMatchObject({ account: 'globex' });
+    expect(other.log.reused).toBeUndefined();
+    const theirs = await (await executed.post({ query: QUERY }, { authorization: `Bearer ${await keyOf('globex', ['READ'])}` })).text();
+    expect(JSON.stringify(JSON.parse(other.text))).toBe(theirs);
+    expect(other.text).not.toBe((await send({ query: QUERY })).text);
+
+    // The same account's READ key reads what the full key reads, from a statement of its own.
+    const read = await keyOf('acme', ['READ']);
+    const byRead = await send({ query: QUERY }, read);
+    expect(byRead.log.reused).toBeUndefined();
+    expect((await send({ query: QUERY }, read)).log.reused).toBe(true);
+  });
+
+  it('still refuses variables nested too deep, sent with a text whose statement is kept', async () => {
+    const query = 'query ($filter: CallFilter) { calls(first: 1, filter: $filter) { nodes { id } } }';
+    await send({ query, variables: { filter: {} } });
+    expect((await send({ query, variables: { filter: {} } })).log.reused).toBe(true);
+    // Deeper than JSON.stringify can write, so written here by hand.
+    const levels = 20_000;
+    const body = `{"query":${JSON.stringify(query)},"variables":{"filter":${'{"NOT":'.repeat(levels)}{}${'}'.repeat(levels)}}}`;
+    const response = await app.app.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${app.key}` }, body });
+    expect(response.status).toBeLessThan(500);
+    expect((await response.json()).errors[0].extensions.code).toBe('NESTING_TOO_DEEP');
+  });
+
+  it('still checks its key: a revoked key is refused though a statement is kept for it', async () => {
+    const { key, apiKey } = await createApiKey(app.db.prisma, { accountId: 'acme', name: 'revoked', scopes: ['READ'] }, 'cli');
+    await send({ query: QUERY }, key);
+    expect((await send({ query: QUERY }, key)).log.reused).toBe(true);
+    await revokeApiKey(app.db.prisma, 'acme', apiKey.id, 'cli');
+    const refused = await send({ query: QUERY }, key);
+    expect(JSON.parse(refused.text).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(refused.queries).toEqual([]);
+  });
+
+  it('falls back to execution once when its kept statement fails, with a coded error and no second try', async () => {
+    const query = '{ calls(first: 2) { nodes { id externalId } } }';
+    const answer = (await send({ query })).text;
+    await app.db.sql.exec('ALTER TABLE calls RENAME COLUMN external_id TO external_id_away');
+    try {
+      const failed = await send({ query });
+      const body = JSON.parse(failed.text);
+      expect(body.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(failed.text).not.toContain('external_id');
+      // The kept statement once, then execution's own statement for the root field.
+      expect(failed.queries.filter((text) => RENDERED.test(text.trim()))).toHaveLength(1);
+      expect(failed.queries).toHaveLength(2);
+      expect(failed.log.reused).toBeUndefined();
+    } finally {
+      await app.db.sql.exec('ALTER TABLE calls RENAME COLUMN external_id_away TO external_id');
+    }
+    const again = await send({ query });
+    expect(again.text).toBe(answer);
+    expect(again.log.reused).toBe(true);
   });
 });

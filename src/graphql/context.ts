@@ -28,6 +28,7 @@ export function createContextFactory(services: AppServices) {
   return (initial: YogaInitialContext) => {
     const credentials = services.credentialsOf(initial.request);
     const record = services.recordOf(initial.request);
+    if (record) record.accountId = credentials.accountId;
     return {
       db: record ? countingStatements(services.db, record) : services.db,
       /** What the request log writes of this request, when it is logged. */

@@ -6,24 +6,33 @@ import type { DocumentNode } from 'graphql';
  * A dashboard's variables (page sizes, a time range, 100 node ids) are well under it.
  */
 export const MAX_KEPT_KEY_CHARS = 8192;
+/** Likewise for a document kept by its text: longer texts are never kept. */
+export const MAX_KEPT_TEXT_CHARS = 65_536;
 
 /**
- * What is worked out from a parsed document and a key (its operation name and variables, say),
- * kept for the documents used last. Yoga parses a text once and hands out the same document
- * object for it, so a repeated request costs a key and a lookup instead of a walk over its
- * selections. Both bounds are counts: at most `documents` documents, each with at most
- * `perDocument` keys; the least recently used document, and a document's oldest key, make room.
+ * What is worked out from a document and a key (its operation name and variables, say), kept for
+ * the documents used last. A document is a parsed one (yoga parses a text once and hands out the
+ * same object for it) or, for what is looked up before parsing, its text. A repeated request then
+ * costs a key and a lookup instead of a walk over its selections. Both bounds are counts: at most
+ * `documents` documents, each with at most `perDocument` keys; the least recently used document,
+ * and a document's oldest key, make room.
  */
 export class DocumentMemo<T> {
-  private readonly kept = new Map<DocumentNode, Map<string, T>>();
+  private readonly kept = new Map<DocumentNode | string, Map<string, T>>();
 
   constructor(
     private readonly documents: number,
     private readonly perDocument: number,
   ) {}
 
-  get(document: DocumentNode, key: string, compute: () => T): T {
-    if (key.length > MAX_KEPT_KEY_CHARS) return compute();
+  /** The value kept for this document and key, if there is one; the key is worked out only if the document has values kept. */
+  find(document: DocumentNode | string, key: () => string): T | undefined {
+    const values = this.kept.get(document);
+    return values && values.get(key());
+  }
+
+  get(document: DocumentNode | string, key: string, compute: () => T): T {
+    if (key.length > MAX_KEPT_KEY_CHARS || (typeof document === 'string' && document.length > MAX_KEPT_TEXT_CHARS)) return compute();
     let values = this.kept.get(document);
     if (values) this.kept.delete(document);
     else values = new Map<string, T>();

@@ -101,7 +101,7 @@ export function createApp({ config, db, logger, graphiqlKey, metrics = createMet
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
       useInputChecks(limits.maxInputDepth),
       useOperationLimits(limits, { defaultPageSize: config.pages.defaultSize, listSize: LIST_SIZE_ESTIMATE }),
-      ...(config.sqlResponses ? [useWholeOperations(logger)] : []),
+      ...(config.sqlResponses ? [useWholeOperations(logger, context)] : []),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

@@ -30,9 +30,10 @@ function outcomeOf(result: unknown): string | undefined {
 
 /**
  * One log line and one count per request: its id (also sent back as X-Request-Id), operation
- * names, account, duration, the SQL statements it ran and its outcome. `recordOf` gives a
- * request's record to the code that runs for it: the context factory (its SQL driver counts the
- * statements, the import mutations report) and the export endpoint.
+ * names, account, duration, the SQL statements it ran, whether a kept statement answered it
+ * (`reused`) and its outcome. `recordOf` gives a request's record to the code that runs for it:
+ * the context factory (it sets the account, its SQL driver counts the statements, the import
+ * mutations report), the kept statements' handler and the export endpoint.
  */
 export function createRequestLog(logger: Logger, metrics: Metrics) {
   const pending = new WeakMap<Request, Pending>();
@@ -40,7 +41,7 @@ export function createRequestLog(logger: Logger, metrics: Metrics) {
   const plugin: Plugin = {
     onRequest({ request, url }) {
       const given = request.headers.get('x-request-id');
-      const record: RequestRecord = { id: given && REQUEST_ID.test(given) ? given : randomUUID(), operationName: undefined, accountId: undefined, statements: 0, imports: [] };
+      const record: RequestRecord = { id: given && REQUEST_ID.test(given) ? given : randomUUID(), operationName: undefined, accountId: undefined, statements: 0, reused: false, imports: [] };
       pending.set(request, { record, path: url.pathname, started: performance.now(), operations: [], outcome: undefined });
     },
     onParams({ request, params }) {
@@ -52,10 +53,6 @@ export function createRequestLog(logger: Logger, metrics: Metrics) {
       if (!state || state.operations.length > 0) return;
       const name = getOperationAST(params.documentAST)?.name?.value;
       if (name) state.operations.push(name);
-    },
-    onExecute({ args }) {
-      const state = ofRequest((args.contextValue as { request: Request }).request);
-      if (state) state.record.accountId ??= (args.contextValue as { accountId?: string }).accountId;
     },
     onResultProcess({ request, result }) {
       const state = ofRequest(request);
@@ -73,7 +70,7 @@ export function createRequestLog(logger: Logger, metrics: Metrics) {
       if (!QUIET_PATHS.has(path)) {
         metrics.recordRequest({ operation, outcome, durationMs, imports: state.record.imports });
         logger.info(
-          { requestId: state.record.id, method: request.method, path, status: response.status, operation, account: state.record.accountId, durationMs, statements: state.record.statements, outcome },
+          { requestId: state.record.id, method: request.method, path, status: response.status, operation, account: state.record.accountId, durationMs, statements: state.record.statements, ...(state.record.reused ? { reused: true } : {}), outcome },
           'request',
         );
       }

@@ -13,7 +13,8 @@ import {
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields.js';
 import { getVariableValues } from 'graphql/execution/values.js';
-import type { Plugin } from 'graphql-yoga';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Database } from '../../db/client.js';
 import type { Logger } from '../../logger.js';
 import { grantedScopes } from '../builder.js';
 import type { Context } from '../context.js';
@@ -26,10 +27,11 @@ import { DocumentMemo } from '../document-memo.js';
 /*
  * How planned statements run. A query whose every root field reads the call graph is answered by
  * one statement that writes the whole response (`useWholeOperations`); yoga sends its text as it
- * is. Any other operation is executed by graphql-js, and each root field of the call graph runs its
- * own planned statement (`resolvePlanned`); objects that mutations and subscriptions return are
- * loaded by id through a per-request DataLoader (`loadPlanned`). The planner and the emitter are
- * the same in all three.
+ * is, and the same request again is answered by the same statement before it is parsed. Any other
+ * operation is executed by graphql-js, and each root field of the call graph runs its own planned
+ * statement (`resolvePlanned`); objects that mutations and subscriptions return are loaded by id
+ * through a per-request DataLoader (`loadPlanned`). The planner and the emitter are the same in
+ * all three.
  */
 
 /** A statement's text and values, taken once from its `Sql` (whose `text` getter joins its parts anew on every read). */
@@ -40,8 +42,8 @@ interface Statement {
 
 const statementOf = (query: Sql): Statement => ({ text: query.text, values: query.values });
 
-async function queryValue<T>(ctx: Context, statement: Statement): Promise<T> {
-  const rows = await ctx.db.sql.query<{ value: T }>(statement.text, statement.values);
+async function queryValue<T>(db: Database, statement: Statement): Promise<T> {
+  const rows = await db.sql.query<{ value: T }>(statement.text, statement.values);
   return rows[0]!.value;
 }
 
@@ -59,7 +61,7 @@ const infoScope = (ctx: Context, info: GraphQLResolveInfo) => scopeOf(ctx, info.
 /** The resolver of a root field of the call graph: its planned statement's value. */
 export async function resolvePlanned(ctx: Context, info: GraphQLResolveInfo): Promise<unknown> {
   const root = new Planner(infoScope(ctx, info), false).root(info.parentType, info.fieldNodes);
-  return queryValue(ctx, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true, info.schema).root(root)} AS value`));
+  return queryValue(ctx.db, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true, info.schema).root(root)} AS value`));
 }
 
 /**
@@ -99,7 +101,7 @@ function plannedLoader(ctx: Context, info: GraphQLResolveInfo, typename: string)
   if (!(type instanceof GraphQLObjectType)) throw new Error(`${typename} is not an object type`);
   const rows = new Planner(infoScope(ctx, info), false).rows(type, info.fieldNodes);
   const loader = new DataLoader<string, PlannedRow | null>(async (ids) => {
-    const byId = await queryValue<Record<string, PlannedRow>>(ctx, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true, info.schema).byIds(rows, ids)} AS value`));
+    const byId = await queryValue<Record<string, PlannedRow>>(ctx.db, statementOf(sql`SELECT ${new Emitter(ctx.accountId, true, info.schema).byIds(rows, ids)} AS value`));
     return ids.map((one) => byId[one] ?? null);
   });
   loaders.push({ parentType: info.parentType, fieldNodes: info.fieldNodes, loader });
@@ -114,8 +116,14 @@ export function loadPlanned(ctx: Context, info: GraphQLResolveInfo, typename: st
   return plannedLoader(ctx, info, typename).load(id);
 }
 
+/** A whole response's statement, and the name of the operation it answers (for the request log). */
+interface WholeOperation {
+  statement: Statement;
+  operationName: string | undefined;
+}
+
 /** The statement writing the whole response of `operation`, or undefined when execution must answer it. */
-function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, rawVariables: Record<string, unknown>): Statement | undefined {
+function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, rawVariables: Record<string, unknown>): WholeOperation | undefined {
   const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName == null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
   const queryType = schema.getQueryType();
@@ -135,7 +143,8 @@ function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNo
     );
     // The whole response text, written by PostgreSQL: handed on as one flat string, with nothing
     // concatenated to it in Node.
-    return statementOf(sql`SELECT '{"data":' || ${new Emitter(ctx.accountId, false, schema).data(roots)}::text || '}' AS value`);
+    const statement = statementOf(sql`SELECT '{"data":' || ${new Emitter(ctx.accountId, false, schema).data(roots)}::text || '}' AS value`);
+    return { statement, operationName: operation.name?.value };
   } catch (error) {
     // A field only execution answers, or an argument its resolver reports as an error.
     if (error instanceof NotPlanned || error instanceof GraphQLError) return undefined;
@@ -144,15 +153,17 @@ function planOperation(ctx: Context, schema: GraphQLSchema, document: DocumentNo
 }
 
 /**
- * A statement depends only on the document, the operation, the variables, the account and the
- * key's scopes. Kept for the documents used last, a dashboard's few operations sent on every
+ * A statement depends only on the operation's text, its name, the variables, the account and the
+ * key's scopes. Kept for the operations used last, a dashboard's few operations sent on every
  * refresh; operations that execution must answer are remembered too (as null).
  */
-const statementKey = (ctx: Context, operationName: string | null | undefined, variables: Record<string, unknown>) =>
-  JSON.stringify([...readerOf(ctx), operationName ?? null, variables]);
+const statementKey = (reader: Reader, operationName: string | null | undefined, variables: Record<string, unknown> | undefined) =>
+  JSON.stringify([...readerOf(reader), operationName ?? null, variables ?? {}]);
+
+type Reader = Pick<Context, 'accountId' | 'credentials'>;
 
 /** Whose reads a planned answer is, besides its operation: the account and the key's scopes. */
-export const readerOf = (ctx: Context): [string, string[]] => [ctx.accountId, [...ctx.credentials.scopes].sort()];
+export const readerOf = (reader: Reader): [string, string[]] => [reader.accountId, [...reader.credentials.scopes].sort()];
 
 /**
  * A response PostgreSQL wrote: yoga sends the text `stringify` gives as it is, and `data` is parsed
@@ -170,29 +181,78 @@ class WrittenResponse implements ExecutionResult {
   }
 }
 
+/** The app's context factory: what a request's context holds besides yoga's own (graphql/context.ts). */
+export type ContextOf = (initial: YogaInitialContext) => Omit<Context, keyof YogaInitialContext>;
+
 /**
  * Answers a query whose every root field reads the call graph with the one statement that writes
- * its response. Placed after the request checks (limits, cost), before execution; any other
- * operation, and one whose statement fails, goes on to execution, which reports its own errors.
+ * its response, in two places:
+ *
+ * - In execution, after the request checks (limits, cost): the operation is planned, and its
+ *   statement is kept under the operation's text, name and variables and the key's account and
+ *   scopes. Any other operation, and one whose statement fails, goes on to execution, which
+ *   reports its own errors.
+ * - Before parsing: a request whose text, operation name, variables and key's account and scopes
+ *   are those of a kept statement is answered by it at once, through yoga's params handler. It
+ *   skips parsing, validation, the request checks and planning, all of which depend on nothing
+ *   else and passed when the statement was kept; what runs before the handler (authentication,
+ *   the rate limit, persisted operations) and what follows the result (result processing, the
+ *   request log) runs as for any request. The handler only runs for a request that no earlier
+ *   step answered.
  */
-export function useWholeOperations(logger: Logger): Plugin {
+export function useWholeOperations(logger: Logger, contextOf: ContextOf): Plugin {
   // Kept as text: a dashboard's refresh then hands pg the same string object, whose hash (the
   // prepared statement's name is looked up by it) and comparison V8 has already done.
-  const statements = new DocumentMemo<Statement | null>(32, 16);
+  const operations = new DocumentMemo<WholeOperation | null>(32, 16);
+  /** Requests whose kept statement failed: execution answers them without running it again. */
+  const failed = new WeakSet<Request>();
+  const answer = async (db: Database, statement: Statement): Promise<WrittenResponse | undefined> => {
+    try {
+      return new WrittenResponse(await queryValue<string>(db, statement));
+    } catch (error) {
+      logger.warn(`a planned response statement failed; executing the operation field by field: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
   return {
+    onParams({ setParamsHandler, paramsHandler }) {
+      setParamsHandler(async (payload) => {
+        const { request, params } = payload;
+        if (typeof params.query !== 'string') return paramsHandler(payload);
+        // Yoga puts the request and its params into the context only when it handles them.
+        const ctx = contextOf({ ...payload.context, request, params });
+        let kept: WholeOperation | null | undefined;
+        try {
+          kept = operations.find(params.query, () => statementKey(ctx, params.operationName, params.variables));
+        } catch (error) {
+          // Variables nested deeper than JSON.stringify's stack: never kept; the input checks refuse them.
+          if (!(error instanceof RangeError)) throw error;
+        }
+        if (!kept) return paramsHandler(payload);
+        const response = await answer(ctx.db, kept.statement);
+        if (!response) {
+          failed.add(request);
+          return paramsHandler(payload);
+        }
+        if (ctx.record) {
+          // The request log takes an unnamed request's operation name from validation, skipped here.
+          ctx.record.operationName ??= kept.operationName;
+          ctx.record.reused = true;
+        }
+        return response;
+      });
+    },
     async onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue as Context;
-      const variables = args.variableValues ?? {};
-      const statement = statements.get(args.document, statementKey(ctx, args.operationName, variables), () => planOperation(ctx, args.schema, args.document, args.operationName, variables) ?? null);
-      if (!statement) return;
-      let text: string;
-      try {
-        text = await queryValue<string>(ctx, statement);
-      } catch (error) {
-        logger.warn(`a planned response statement failed; executing the operation field by field: ${(error as Error).message}`);
-        return;
-      }
-      setResultAndStopExecution(new WrittenResponse(text));
+      if (failed.has(ctx.request)) return;
+      const text = ctx.params?.query;
+      const plan = () => planOperation(ctx, args.schema, args.document, args.operationName, args.variableValues ?? {}) ?? null;
+      // Kept under the request's text, where the params handler finds it; an execution without one
+      // (nothing in this app) is planned anew.
+      const whole = typeof text === 'string' ? operations.get(text, statementKey(ctx, args.operationName, args.variableValues ?? {}), plan) : plan();
+      if (!whole) return;
+      const response = await answer(ctx.db, whole.statement);
+      if (response) setResultAndStopExecution(response);
     },
   };
 }
