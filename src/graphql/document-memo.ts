@@ -25,10 +25,18 @@ export class DocumentMemo<T> {
     private readonly perDocument: number,
   ) {}
 
-  /** The value kept for this document and key, if there is one; the key is worked out only if the document has values kept. */
+  /**
+   * The value kept for this document and key, if there is one; the key is worked out only if the
+   * document has values kept. Finding one counts as a use of the document.
+   */
   find(document: DocumentNode | string, key: () => string): T | undefined {
     const values = this.kept.get(document);
-    return values && values.get(key());
+    const value = values?.get(key());
+    if (value !== undefined) {
+      this.kept.delete(document);
+      this.kept.set(document, values!);
+    }
+    return value;
   }
 
   get(document: DocumentNode | string, key: string, compute: () => T): T {
