@@ -70,10 +70,11 @@ const CASTS: Record<OrderColumn['type'] | TableRead['idType'], Sql> = {
 
 /**
  * The sort value of a row as a cursor carries it: text that casts back to the column's type
- * exactly. `instant` writes an instant's ISO text (a page's scan may carry it already).
+ * exactly. `isoText` writes an instant's ISO text, only when the column is one (a page's scan may
+ * carry it already).
  */
-const orderText = (order: OrderColumn, column: Sql, instant: (column: Sql) => Sql = isoTime): Sql =>
-  order.type === 'timestamptz' ? instant(column) : sql`${column}::text`;
+const orderText = (order: OrderColumn, column: Sql, isoText: () => Sql = () => isoTime(column)): Sql =>
+  order.type === 'timestamptz' ? isoText() : sql`${column}::text`;
 
 /** Where an object's type is written for execution: no GraphQL name can be this key. */
 const TYPE_KEY = '$type';
