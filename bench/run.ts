@@ -8,11 +8,9 @@
  */
 import { deepStrictEqual } from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { compactRollups } from '../src/db/rollups.js';
@@ -81,16 +79,13 @@ const workloads = (await loadWorkloads(bench.db.sql, values.account!)).filter(
   (workload) => !values.only || values.only.split(',').some((prefix) => workload.name.startsWith(prefix)),
 );
 
-/** The bench's token for cdrql's /metrics, where the old space of its heap is read over the run. */
-const METRICS_TOKEN = randomBytes(24).toString('hex');
-
 const databaseUrl = process.env.DATABASE_URL!;
 const databaseName = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
 const cdrqlProcess = await startProcess(
   // What `npm start` runs, by Node itself, so that the pid is the server's own.
   [process.execPath, 'scripts/start.mjs'],
   // A dashboard's refreshes are many requests per key: the operator raises the per-key limit.
-  { NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_ACCOUNT_REQUESTS: '1000000000', METRICS_TOKEN },
+  { NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_ACCOUNT_REQUESTS: '1000000000' },
   /GraphQL at (http:\/\/\S+)\/graphql/,
 );
 const floorProcess = await startProcess(nodeEntry('bench/floor.ts', '--port', '0', '--account', values.account!), { DATABASE_URL: databaseUrl }, /listening at (http:\/\/\S+)/);
@@ -223,39 +218,10 @@ for (const workload of workloads) {
   }
 }
 
-/**
- * Samples the bytes cdrql's heap uses in its old space (prom-client's
- * nodejs_heap_space_size_used_bytes on /metrics) every `everyMs` until stopped. Live objects that
- * are never freed pile up there; garbage does too until the next mark-compact, so a third's least
- * sample is its live heap. RSS cannot tell growth from V8 growing its young generation under a
- * high allocation rate (W3's) and keeping it.
- */
-function sampleOldSpace(url: string, everyMs: number) {
-  const samples: number[] = [];
-  let stopped = false;
-  const sampling = (async () => {
-    while (!stopped) {
-      const text = await (await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-      const used = /^nodejs_heap_space_size_used_bytes\{space="old"\} (\d+)/m.exec(text);
-      if (!used) throw new Error(`cdrql's /metrics gave no old space:\n${text.slice(0, 500)}`);
-      samples.push(Number(used[1]));
-      await sleep(everyMs);
-    }
-  })();
-  return {
-    async stop(): Promise<number[]> {
-      stopped = true;
-      await sampling;
-      return samples;
-    },
-  };
-}
-
 const rows: Row[] = [];
 const statementsFor10Rows: number[] = [];
 // cdrql's memory over the whole run as well as within each row: growth shows across workloads.
 const wholeRun = sampleRss(cdrqlProcess.child.pid!, 500);
-const wholeRunOldSpace = sampleOldSpace(`${cdrqlProcess.match[1]}/metrics`, 500);
 // Workloads are grouped by their first word: W2's first and deep pages are measured together.
 const groupOf = (workload: Workload) => workload.name.split(' ')[0]!;
 const groups = new Map<string, Workload[]>();
@@ -278,7 +244,6 @@ for (const group of groups.values()) {
   }
 }
 const wholeRunSamples = wholeRun.stop();
-const oldSpaceSamples = await wholeRunOldSpace.stop();
 await Promise.all(servers.map((server) => server.process.stop()));
 await bench.close();
 
@@ -357,18 +322,11 @@ for (const row of of('W1').filter((r) => r.connections === connectionCounts[0]))
 const errors = rows.reduce((sum, row) => sum + row.runs.cdrql.errors + row.runs.floor.errors, 0);
 lines.push(`- Errors under load (non-2xx, timeouts, answers that differ from the checked one): ${errors}: ${check(errors === 0)}`);
 const growths = rows.map((row) => row.runs.cdrql.rssGrowth);
-const thirds = (samples: number[]) => {
-  const third = Math.max(1, Math.floor(samples.length / 3));
-  return { first: samples.slice(0, third), last: samples.slice(-third) };
-};
-const rss = thirds(wholeRunSamples);
-const rssGrowth = Math.max(...rss.last) / Math.max(...rss.first);
+const third = Math.max(1, Math.floor(wholeRunSamples.length / 3));
+const peakOf = (samples: number[]) => Math.max(...samples);
+const wholeGrowth = peakOf(wholeRunSamples.slice(-third)) / peakOf(wholeRunSamples.slice(0, third));
 lines.push(
-  `- cdrql RSS across the whole run: peak ${mb(Math.max(...wholeRunSamples))} MB; peak of the last third over that of the first ${rssGrowth.toFixed(2)} (flat: ≤ 1.05): ${check(rssGrowth <= 1.05)}`,
-);
-const oldSpace = thirds(oldSpaceSamples);
-lines.push(
-  `- For information, cdrql's live heap across the whole run (the least old-space use of a third): ${mb(Math.min(...oldSpace.first))} MB in the first third, ${mb(Math.min(...oldSpace.last))} MB in the last, ${(Math.min(...oldSpace.last) / Math.min(...oldSpace.first)).toFixed(2)}x`,
+  `- cdrql RSS across the whole run: peak ${mb(peakOf(wholeRunSamples))} MB; peak of the last third over that of the first ${wholeGrowth.toFixed(2)} (flat: ≤ 1.05): ${check(wholeGrowth <= 1.05)}`,
 );
 // A row of a few seconds holds a few of V8's grow-and-collect cycles: its thirds compare where
 // those cycles happen to fall (the ratio swings below 1 as often as above), not whether memory grows.
