@@ -9,10 +9,12 @@
  * `loadWorkloads(sql, account)` returns, in this order:
  * - `W1 dashboard list`: the account's completed inbound calls of the last 7 whole UTC days that
  *   have such calls, newest first, first 50 (with totalCount);
- * - `W2 first page`: the account's calls that started before the day after its last call, newest
- *   first, first 50, no cursor;
- * - `W2 deep page`: the same, 50 after a cursor 20,000 rows deep (computed with SQL, as
- *   bench/pages.ts does);
+ * - `W2 deep page`: the account's calls that started before the day after its last call, newest
+ *   first, 50 after a cursor 20,000 rows deep (computed with SQL, as bench/pages.ts does);
+ * - `W2 first page`: the same 50 calls as the first page, with no cursor, of the calls that
+ *   started before the cursor's call (the cursor is a call whose start time no later call
+ *   shares, so that the two lists continue with the same rows). Pages of different calls differ
+ *   by what their calls hold (legs, parents, attempts), which would hide what depth costs;
  * - `W3 dashboard statistics`: the 30 local days in America/New_York that end at the local midnight
  *   after the account's last call, as a daily series and a top-10 DID breakdown;
  * - `W4 node lookups`: 50 of the account's calls that have legs, by global id.
@@ -76,12 +78,19 @@ const W1_PAGE_END = `
    WHERE account_id = $1 AND status = 'COMPLETED' AND direction = 'INBOUND' AND start_time >= $2::timestamptz AND start_time < $3::timestamptz
    ORDER BY start_time DESC, id DESC OFFSET $4 - 1 LIMIT 1`;
 
-/** The end of W2's list (the day after the account's last call), and its row DEEP_PAGE_DEPTH deep, newest first. */
+/**
+ * The end of W2's list (the day after the account's last call), and its first row at least
+ * DEEP_PAGE_DEPTH deep, newest first, whose start time the next row does not share: the rows
+ * after it are then exactly those that started before it.
+ */
 const W2_DEEP_ROW = `
-  WITH u AS (SELECT date_trunc('day', max(start_time)) + interval '1 day' AS until FROM calls WHERE account_id = $1)
-  SELECT c.id::text AS id, ${ISO('c.start_time')} AS start, ${ISO('u.until')} AS until
-    FROM calls c, u WHERE c.account_id = $1 AND c.start_time < u.until
-   ORDER BY c.start_time DESC, c.id DESC OFFSET $2 LIMIT 1`;
+  WITH u AS (SELECT date_trunc('day', max(start_time)) + interval '1 day' AS until FROM calls WHERE account_id = $1),
+  listed AS (
+    SELECT c.id, c.start_time, lead(c.start_time) OVER (ORDER BY c.start_time DESC, c.id DESC) AS next_start, u.until
+      FROM calls c, u WHERE c.account_id = $1 AND c.start_time < u.until
+     ORDER BY c.start_time DESC, c.id DESC OFFSET $2)
+  SELECT id::text AS id, ${ISO('start_time')} AS start, ${ISO('until')} AS until
+    FROM listed WHERE next_start < start_time LIMIT 1`;
 
 /** Local midnights in the time zone: after the last call's day, and STATISTICS_DAYS local days before it. */
 const W3_WINDOW = `
@@ -115,7 +124,7 @@ export async function loadWorkloads(sql: SqlRunner, account: string): Promise<Wo
 
   return [
     { name: 'W1 dashboard list', operationName: 'DashboardList', query: DOCUMENTS.DashboardList, variables: { from: w1.from, to: w1.to, first: PAGE_SIZE } },
-    { name: 'W2 first page', operationName: 'DeepPage', query: DOCUMENTS.DeepPage, variables: { after: null, first: PAGE_SIZE, until: deep.until } },
+    { name: 'W2 first page', operationName: 'DeepPage', query: DOCUMENTS.DeepPage, variables: { after: null, first: PAGE_SIZE, until: deep.start } },
     {
       name: 'W2 deep page',
       operationName: 'DeepPage',
