@@ -9,12 +9,13 @@
  * `loadWorkloads(sql, account)` returns, in this order:
  * - `W1 dashboard list`: the account's completed inbound calls of the last 7 whole UTC days that
  *   have such calls, newest first, first 50 (with totalCount);
+ * - `W2 first page`: the first 50, newest first and with no cursor, of the account's calls that
+ *   started before the call of W2's deep cursor: the deep page's 50 calls, so that the two
+ *   pages differ by depth alone (pages of different calls differ by what the calls hold: legs,
+ *   parents, attempts);
  * - `W2 deep page`: the account's calls that started before the day after its last call, newest
- *   first, 50 after a cursor 20,000 rows deep (computed with SQL, as bench/pages.ts does);
- * - `W2 first page`: the same 50 calls as the first page, with no cursor, of the calls that
- *   started before the cursor's call (the cursor is a call whose start time no later call
- *   shares, so that the two lists continue with the same rows). Pages of different calls differ
- *   by what their calls hold (legs, parents, attempts), which would hide what depth costs;
+ *   first, 50 after a cursor at least 20,000 rows deep (computed with SQL, as bench/pages.ts
+ *   does) on a call whose start time the next call does not share;
  * - `W3 dashboard statistics`: the 30 local days in America/New_York that end at the local midnight
  *   after the account's last call, as a daily series and a top-10 DID breakdown;
  * - `W4 node lookups`: 50 of the account's calls that have legs, by global id.
