@@ -123,13 +123,12 @@ const aggregateResults = (autocannon as unknown as { aggregateResult(results: un
 
 /**
  * The measured time of a row is cut into slices that alternate between the servers: cdrql, floor,
- * floor, cdrql, cdrql, floor… (ABBA). This machine's speed drifts by a third over minutes (the
- * floor alone measured 940 and 631 requests/s ten minutes apart), and back-to-back runs put all
- * of a drift on one side of the ratio. Workloads compared with each other (W2's first and deep
- * pages) are measured in the same alternation, for the same reason. The machine also slows for a
- * few seconds at a time (PostgreSQL's CPU per request, the same statement, rises by a third in one
- * slice and not the next): eight short slices spread such a burst over both sides where four long
- * ones put it on one.
+ * floor, cdrql, cdrql, floor… (ABBA). A shared machine's speed drifts over minutes, and
+ * back-to-back runs put all of a drift on one side of the ratio. Workloads compared with each
+ * other (W2's first and deep pages) are measured in the same alternation, for the same reason. It
+ * also slows for a few seconds at a time (PostgreSQL's CPU for the same statement rises in one
+ * slice and not the next): many short slices spread such a burst over both sides where a few long
+ * ones put it on one. bench/RESULTS.md has the measurements.
  */
 const SLICES = 8;
 
